@@ -1,0 +1,57 @@
+"""The answer: every number the renderers show, and the assumptions behind them.
+
+Renderers (CLI text, JSON, Slack blocks) only format an Estimate; they never compute.
+All sizes are exact integers of bytes.
+"""
+
+from dataclasses import dataclass
+
+from estimator.gpus import Gpu
+from estimator.query import Query
+
+
+@dataclass(frozen=True)
+class GpuPlan:
+    """How one card type serves the estimate.
+
+    min_count: fewest cards whose memory holds the total (any count, no engine headroom).
+    recommended_count: what a serving engine would accept (tensor parallel x pipeline parallel)
+    with its headroom; None when no count up to the largest plan fits.
+    """
+
+    gpu: Gpu
+    min_count: int
+    recommended_count: int | None
+    tensor_parallel: int | None
+    pipeline_parallel: int | None
+    per_gpu_bytes: int | None
+    usable_bytes_per_gpu: int
+    requested_count: int | None = None
+    fits_requested: bool | None = None
+    serve_command: str | None = None
+
+
+@dataclass(frozen=True)
+class Inverse:
+    """The answer to 'max ctx on 2x h100' / 'max users at 8k on 1x h100'."""
+
+    solve_for: str
+    gpu: Gpu
+    gpu_count: int
+    value: int
+
+
+@dataclass(frozen=True)
+class Estimate:
+    query: Query
+    understood: str
+    weights_bytes: int
+    kv_bytes_per_token: int | None
+    kv_cache_bytes: int
+    overhead_bytes: int
+    total_bytes: int
+    rule_of_thumb_bytes: int
+    gpus: tuple[GpuPlan, ...]
+    assumptions: tuple[str, ...]
+    inverse: Inverse | None = None
+    kv_cache_bytes_full_attention: int | None = None

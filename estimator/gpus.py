@@ -1,0 +1,44 @@
+"""The GPU catalog, from data/gpus.toml."""
+
+from dataclasses import dataclass
+
+from estimator.tables import load_table, name_key
+
+
+@dataclass(frozen=True)
+class Gpu:
+    name: str
+    memory_bytes: int
+    spec: str
+    source: str
+    verified: bool
+
+
+def _load() -> tuple[dict[str, Gpu], tuple[Gpu, ...], tuple[Gpu, ...]]:
+    index: dict[str, Gpu] = {}
+    ordered, defaults = [], []
+    for row in load_table("gpus.toml")["gpu"]:
+        gpu = Gpu(
+            name=row["name"],
+            memory_bytes=row["memory_bytes"],
+            spec=row["spec"],
+            source=row["source"],
+            verified=row["verified"],
+        )
+        ordered.append(gpu)
+        if row.get("default"):
+            defaults.append(gpu)
+        for alias in (row["name"], *row["aliases"]):
+            index[name_key(alias)] = gpu
+    return index, tuple(ordered), tuple(defaults)
+
+
+_BY_NAME, ALL_GPUS, DEFAULT_GPUS = _load()
+
+
+def find_gpu(name: str) -> Gpu | None:
+    return _BY_NAME.get(name_key(name))
+
+
+def gpu_names() -> list[str]:
+    return [gpu.name for gpu in ALL_GPUS]
