@@ -29,6 +29,7 @@ class GpuPlan:
     requested_count: int | None = None
     fits_requested: bool | None = None
     serve_command: str | None = None
+    accepted_counts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,5 +54,7 @@ class Estimate:
     rule_of_thumb_bytes: int
     gpus: tuple[GpuPlan, ...]
     assumptions: tuple[str, ...]
+    context_tokens: int | None = None
+    sequences: int = 1
     inverse: Inverse | None = None
     kv_cache_bytes_full_attention: int | None = None

@@ -24,7 +24,9 @@ PARAM = ureg.Unit("parameter")
 TOKEN = ureg.Unit("token")
 BITS_PER_PARAM = ureg.Unit("bit / parameter")
 BYTES_PER_PARAM = ureg.Unit("byte / parameter")
-MULTIPLIERS = {name: ureg.Unit(name) for name in ("thousand", "million", "billion", "trillion", "wan", "yi")}
+MULTIPLIERS = {
+    name: ureg.Unit(name) for name in ("thousand", "million", "billion", "trillion", "wan", "yi")
+}
 
 _BINARY = tuple(ureg.Unit(u) for u in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"))
 _DECIMAL = tuple(ureg.Unit(u) for u in ("B", "kB", "MB", "GB", "TB", "PB"))

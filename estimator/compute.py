@@ -1,0 +1,64 @@
+"""Query -> Estimate: every number of the answer, computed once."""
+
+import math
+from dataclasses import replace
+
+from estimator.describe import assumptions, understood
+from estimator.engine import RULE_OF_THUMB_OVERHEAD
+from estimator.estimate import Estimate
+from estimator.gpus import ALL_GPUS, DEFAULT_GPUS
+from estimator.memory import Footprint, closest_model, footprint
+from estimator.plan import gpu_plan, inverse
+from estimator.query import GpuRequest, Query
+
+
+def _requests(query: Query) -> tuple[GpuRequest, ...]:
+    if query.compare_all:
+        named = {request.gpu.name: request for request in query.gpus}
+        return tuple(named.get(gpu.name, GpuRequest(gpu)) for gpu in ALL_GPUS)
+    return query.gpus or tuple(GpuRequest(gpu) for gpu in DEFAULT_GPUS)
+
+
+def _with_architecture(query: Query, planning: Footprint) -> Footprint:
+    """Solving for a context or a user count needs an architecture: a stand-in for a bare size."""
+    if planning.kv_model is not None:
+        return planning
+    stand_in = closest_model(query.params)
+    context = query.workload.context_tokens or stand_in.native_context
+    return replace(planning, kv_model=stand_in, allowance_bytes=0, context_tokens=context)
+
+
+def estimate_query(query: Query) -> Estimate:
+    shown = footprint(query)
+    # Plans are made against a real workload: the one asked for, or one sequence of the
+    # model's native context when the architecture is known.
+    planning = footprint(query, with_native_context=True)
+    # An inverse question asks what fits on the cards named: no yes/no verdict for them.
+    plans = tuple(
+        gpu_plan(query, planning, request.gpu, None if query.solve_for else request)
+        for request in _requests(query)
+    )
+    solved = None
+    if query.solve_for:
+        solved = inverse(query, _with_architecture(query, planning), _requests(query)[0])
+    kv_model = shown.kv_model or planning.kv_model
+    kv_per_token = kv_model.kv_bytes_per_token(shown.kv_bits) if kv_model else None
+    full_kv = shown.kv_cache_bytes(windowed=False)
+    return Estimate(
+        query=query,
+        understood=understood(query, shown),
+        weights_bytes=shown.weights_bytes,
+        kv_bytes_per_token=kv_per_token if query.model or not shown.uses_allowance else None,
+        kv_cache_bytes=shown.kv_cache_bytes(),
+        overhead_bytes=shown.overhead_bytes,
+        total_bytes=shown.total_bytes,
+        rule_of_thumb_bytes=math.ceil(
+            math.ceil(query.params * query.precision.bits / 8) * (1 + RULE_OF_THUMB_OVERHEAD)
+        ),
+        gpus=plans,
+        assumptions=assumptions(query, shown, planning),
+        context_tokens=shown.context_tokens,
+        sequences=shown.sequences,
+        inverse=solved,
+        kv_cache_bytes_full_attention=full_kv if full_kv != shown.kv_cache_bytes() else None,
+    )
