@@ -1,0 +1,511 @@
+"""The model catalog: computed parameters against published counts, KV cache against published
+figures, and finding model names inside free-form questions."""
+
+import dataclasses
+import time
+from fractions import Fraction
+
+import pytest
+
+from estimator.attention import FullAttention, MultiLatentAttention, SlidingWindow
+from estimator.models import (
+    ALL_MODELS,
+    MODELS_BY_KEY,
+    find_model,
+    looks_like_model_name,
+    suggest_models,
+)
+from estimator.precisions import find_precision
+
+FP16 = Fraction(16)
+MODEL_KEYS = [model.key for model in ALL_MODELS]
+
+
+def model(key):
+    return MODELS_BY_KEY[key]
+
+
+# ------------------------------------------------------------------------- parameter counts
+
+REQUIRED = [
+    "llama-2-7b", "llama-2-13b", "llama-2-70b",
+    "llama-3-8b", "llama-3-70b", "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b",
+    "llama-3.2-1b", "llama-3.2-3b", "llama-3.3-70b",
+    "mistral-7b", "mistral-nemo-12b", "mixtral-8x7b", "mixtral-8x22b",
+    "qwen2.5-7b", "qwen2.5-14b", "qwen2.5-32b", "qwen2.5-72b",
+    "qwen3-8b", "qwen3-14b", "qwen3-32b", "qwen3-30b-a3b", "qwen3-235b-a22b",
+    "gemma-2-9b", "gemma-2-27b", "gemma-3-1b", "gemma-3-4b", "gemma-3-12b", "gemma-3-27b",
+    "phi-3-mini", "phi-3-medium", "deepseek-v3", "deepseek-r1", "gpt-oss-20b", "gpt-oss-120b",
+    "falcon-40b", "falcon-180b", "opt-13b",
+]  # fmt: skip
+
+# Published counts, carried here so that a change to models.toml cannot move the target.
+PUBLISHED_PARAMS = {
+    # ../shared/reference/cases.json params-llama-3.1-8b: llama.cpp 'model params = 8.03 B';
+    # exact: 8,030,261,248 (vocab 128256 untied, 32 layers, hidden 4096, ffn 14336, 8 KV heads)
+    "llama-3.1-8b": 8_030_261_248,
+    # cases.json params-llama-3.1-70b: GitHub ollama/ollama #10553 'model params = 70.55 B'
+    "llama-3.1-70b": 70_553_706_496,
+    # cases.json params-llama-3.1-405b: exact from config, 405,853,388,800
+    "llama-3.1-405b": 405_853_388_800,
+    # cases.json params-mixtral-8x7b: Mistral docs 'Mixtral-8x7B-v0.1 | 46.7B'; exact
+    "mixtral-8x7b": 46_702_792_704,
+    # cases.json params-deepseek-v3: README '671B total parameters' (main model, no MTP)
+    "deepseek-v3": 671_026_419_200,
+    # gpt-oss model card: 'they technically have 116.8B and 20.9B parameters'
+    "gpt-oss-20b": 20_914_757_184,
+    "gpt-oss-120b": 116_829_156_672,
+}
+
+# Checkpoints that store the tied lm_head a second time: the Hub count (= params) includes it,
+# the model as loaded (transformers, vLLM PR #3590) does not. Exact difference: vocab x hidden.
+DUPLICATED_LM_HEAD = {"falcon-40b", "falcon-180b"}
+
+# Published only as a nominal size: OPT paper Table 1 says '13B'.
+NOMINAL_ONLY = {"opt-13b": 13_000_000_000}
+
+
+def test_catalog_has_every_required_model():
+    assert set(REQUIRED) <= set(MODEL_KEYS)
+
+
+@pytest.mark.parametrize("key", MODEL_KEYS)
+def test_computed_params_agree_with_published_within_half_a_percent(key):
+    entry = model(key)
+    computed = entry.param_groups().total
+    if key in DUPLICATED_LM_HEAD:
+        assert entry.tied_embeddings
+        assert computed + entry.vocab_size * entry.hidden_size == entry.params
+        assert "EXCEPTION" in entry.note
+    else:
+        assert abs(computed - entry.params) <= entry.params * 0.005
+
+
+@pytest.mark.parametrize("key", sorted(set(MODEL_KEYS) - DUPLICATED_LM_HEAD))
+def test_computed_params_are_exact(key):
+    # Every published count in the catalog is an exact tensor count, so the architecture must
+    # reproduce it to the parameter.
+    assert model(key).param_groups().total == model(key).params
+
+
+@pytest.mark.parametrize(("key", "published"), PUBLISHED_PARAMS.items())
+def test_params_match_the_published_figures(key, published):
+    assert model(key).params == published
+    assert model(key).param_groups().total == published
+
+
+@pytest.mark.parametrize(("key", "nominal"), NOMINAL_ONLY.items())
+def test_nominal_size_is_close(key, nominal):
+    assert abs(model(key).param_groups().total - nominal) <= nominal * 0.015
+
+
+def test_dense_model_groups():
+    groups = model("llama-3.1-8b").param_groups()
+    assert groups.embedding == 2 * 128256 * 4096  # embedding + untied lm_head
+    assert groups.experts == 0
+    assert groups.total == groups.embedding + groups.experts + groups.other
+
+
+def test_tied_embeddings_count_once():
+    assert model("llama-3.2-1b").param_groups().embedding == 128256 * 2048
+
+
+def test_learned_position_embeddings_count_as_embedding():
+    assert model("opt-13b").param_groups().embedding == (50272 + 2050) * 5120
+
+
+def test_moe_expert_groups():
+    assert model("mixtral-8x7b").param_groups().experts == 32 * 8 * 3 * 4096 * 14336
+    # DeepSeek: the first 3 layers are dense, the shared expert is not a routed expert
+    assert model("deepseek-v3").param_groups().experts == 58 * 256 * 3 * 7168 * 2048
+    # gpt-oss: expert weights only; their biases stay in bf16 with `other`
+    assert model("gpt-oss-20b").param_groups().experts == 24 * 32 * 3 * 2880 * 2880
+
+
+def test_gemma_3_params_include_the_vision_tower():
+    gemma = model("gemma-3-27b")
+    assert gemma.params - gemma.vision_params == 27_009_346_304  # text decoder
+    assert model("gemma-3-1b").vision_params == 0
+
+
+def test_deepseek_params_exclude_the_mtp_module():
+    # 685B on the Hub = 671B main model + the MTP layer; vLLM loads it only for speculation.
+    assert model("deepseek-v3").params == 671_026_419_200
+    assert "MTP" in model("deepseek-v3").params_source
+
+
+def test_llama_3_and_3_1_differ_only_in_native_context():
+    for size in ("8b", "70b"):
+        llama_3, llama_3_1 = model(f"llama-3-{size}"), model(f"llama-3.1-{size}")
+        assert llama_3.native_context == 8192
+        assert llama_3_1.native_context == 131072
+        assert llama_3.param_groups() == llama_3_1.param_groups()
+        assert llama_3.attention_layers() == llama_3_1.attention_layers()
+
+
+def test_explicit_head_dims():
+    assert model("mistral-nemo-12b").head_dim == 128  # 32 heads x 128 != hidden 5120
+    assert model("qwen3-8b").head_dim == 128
+    assert model("gemma-2-9b").head_dim == 256
+    assert model("gpt-oss-120b").head_dim == 64
+    assert model("llama-3.1-70b").head_dim == 8192 // 64
+
+
+@pytest.mark.parametrize("key", MODEL_KEYS)
+def test_every_entry_is_sourced_and_well_formed(key):
+    entry = model(key)
+    assert entry.key == entry.key.lower()
+    assert entry.source.strip() and entry.params_source.strip()
+    assert "/" in entry.hf_id
+    assert find_precision(entry.native_precision) is not None
+    assert entry.native_context > 0
+    assert entry.is_moe == (entry.experts > 0)
+
+
+def test_native_precisions():
+    assert model("deepseek-v3").native_precision == "fp8"
+    assert model("deepseek-r1").native_precision == "fp8"
+    assert model("gpt-oss-20b").native_precision == "mxfp4"
+    assert model("llama-3.1-70b").native_precision == "bf16"
+
+
+def test_inconsistent_architecture_is_rejected():
+    with pytest.raises(ValueError, match="sliding_window"):
+        dataclasses.replace(model("llama-3.1-8b"), sliding_layers=4)
+    with pytest.raises(ValueError, match="native_precision"):
+        dataclasses.replace(model("llama-3.1-8b"), native_precision="fp12")
+    with pytest.raises(ValueError, match="experts"):
+        dataclasses.replace(model("llama-3.1-8b"), experts=8)
+
+
+# ------------------------------------------------------------------------- KV cache
+# Published figures from ../shared/reference/cases.json, with their sources.
+
+KV_PER_TOKEN_CASES = [
+    # vllm-paper-opt13b-kv-per-token: Kwon et al., 'Efficient Memory Management for Large
+    # Language Model Serving with PagedAttention' (vLLM paper, SOSP 2023, arXiv 2309.06180),
+    # Section 3: '2 x 5120 x 40 x 2' = 800 KiB
+    ("opt-13b", 819_200),
+    # hf-l31-kv-70b-per-token: Hugging Face blog 'Llama 3.1 - 405B, 70B & 8B with
+    # multilinguality and long context', 'Inference Memory Requirements' (1k column)
+    ("llama-3.1-70b", 327_680),
+    # hf-l31-kv-8b-1k: same blog, 8B 1k column, 134,217,728 B / 1024 tokens
+    ("llama-3.1-8b", 131_072),
+    # deepseek-v3-mla-kv-per-token: DeepSeek-V2 paper (arXiv 2405.04434) Table 1 formula +
+    # GitHub deepseek-ai/DeepSeek-V3 inference/configs/config_671B.json: 61 x (512 + 64) x 2
+    ("deepseek-v3", 70_272),
+    ("deepseek-r1", 70_272),
+]
+
+KV_SEQUENCE_CASES = [
+    # vllm-paper-opt13b-kv-2048: vLLM paper (arXiv 2309.06180), Section 3 ('1.6 GB')
+    ("opt-13b", 2048, 1_677_721_600),
+    # llamacpp-l2-7b-kv512: GitHub ggml-org/llama.cpp issue #2792, 'kv self size = 256.00 MB'
+    # (MiB): 2 x 32 x 4096 x 2 B x 512
+    ("llama-2-7b", 512, 268_435_456),
+    # hf-l31-kv-*: Hugging Face blog 'Llama 3.1 - 405B, 70B & 8B ...', KV cache table ('GB' is
+    # GiB; '1k' = 1024 tokens but '16k' = 16000 and '128k' = 128000)
+    ("llama-3.1-8b", 1024, 134_217_728),
+    ("llama-3.1-8b", 16000, 2_097_152_000),
+    ("llama-3.1-8b", 128000, 16_777_216_000),
+    ("llama-3.1-70b", 1024, 335_544_320),
+    ("llama-3.1-70b", 16000, 5_242_880_000),
+    ("llama-3.1-70b", 128000, 41_943_040_000),
+    # hf-l31-kv-405b-128k: the blog's 123.05 GiB is 2x too high (16 KV heads, Meta's mp16
+    # re-shard; huggingface/blog #2345); the 8-KV-head HF checkpoint: 126 x 8 x 128 x 2 x 2 B
+    ("llama-3.1-405b", 128000, 66_060_288_000),
+]
+
+
+@pytest.mark.parametrize(("key", "expected"), KV_PER_TOKEN_CASES)
+def test_kv_bytes_per_token_matches_published(key, expected):
+    assert model(key).kv_bytes_per_token(FP16) == expected
+
+
+@pytest.mark.parametrize(("key", "context", "expected"), KV_SEQUENCE_CASES)
+def test_kv_bytes_per_sequence_matches_published(key, context, expected):
+    assert model(key).kv_bytes_per_sequence(context, FP16) == expected
+
+
+def test_attention_kinds_per_model():
+    assert model("llama-3.1-70b").attention_layers() == ((FullAttention(8, 128), 80),)
+    assert model("deepseek-v3").attention_layers() == ((MultiLatentAttention(512, 64), 61),)
+    assert model("gemma-2-9b").attention_layers() == (
+        (SlidingWindow(8, 256, 4096), 21),
+        (FullAttention(8, 256), 21),
+    )
+    assert model("gemma-3-27b").attention_layers() == (
+        (SlidingWindow(16, 128, 1024), 52),
+        (FullAttention(16, 128), 10),
+    )
+    assert model("gpt-oss-120b").attention_layers() == (
+        (SlidingWindow(8, 64, 128), 18),
+        (FullAttention(8, 64), 18),
+    )
+
+
+@pytest.mark.parametrize("key", MODEL_KEYS)
+def test_sliding_layer_counts_follow_the_published_patterns(key):
+    entry = model(key)
+    if key.startswith(("gemma-2", "gpt-oss")):  # even layers slide, odd layers are global
+        expected = sum(1 for layer in range(entry.layers) if layer % 2 == 0)
+    elif key.startswith("gemma-3"):  # layer i is global when (i + 1) % 6 == 0
+        expected = sum(1 for layer in range(entry.layers) if (layer + 1) % 6)
+    else:
+        expected = 0
+    assert entry.sliding_layers == expected
+    assert entry.has_sliding_window == (expected > 0)
+    assert sum(count for _, count in entry.attention_layers()) == entry.layers
+
+
+def test_sliding_layers_are_charged_in_full_per_token():
+    # the conservative figure: all 42 layers x 2 x 8 x 256 x 2 B
+    assert model("gemma-2-9b").kv_bytes_per_token(FP16) == 42 * 8192
+
+
+def test_sliding_window_caps_tokens_held_when_windowed():
+    gemma = model("gemma-2-9b")
+    per_layer_token = 8192
+    windowed = gemma.kv_bytes_per_sequence(8192, FP16)
+    full = gemma.kv_bytes_per_sequence(8192, FP16, windowed=False)
+    assert windowed == 21 * 4096 * per_layer_token + 21 * 8192 * per_layer_token
+    assert full == 42 * 8192 * per_layer_token
+    # below the window both are the same
+    assert gemma.kv_bytes_per_sequence(4000, FP16) == gemma.kv_bytes_per_sequence(
+        4000, FP16, windowed=False
+    )
+
+
+def test_context_rounds_up_to_16_token_blocks():
+    llama = model("llama-3.1-8b")
+    assert llama.kv_bytes_per_sequence(0, FP16) == 0
+    assert llama.kv_bytes_per_sequence(1, FP16) == 16 * 131_072
+    assert llama.kv_bytes_per_sequence(16, FP16) == 16 * 131_072
+    assert llama.kv_bytes_per_sequence(17, FP16) == 32 * 131_072
+
+
+def test_window_is_rounded_up_to_whole_blocks():
+    gemma = dataclasses.replace(model("gemma-2-9b"), sliding_window=100)
+    sliding_bytes = 21 * 112 * 8192  # 100 tokens -> 7 blocks
+    full_bytes = 21 * 8192 * 8192
+    assert gemma.kv_bytes_per_sequence(8192, FP16) == sliding_bytes + full_bytes
+
+
+@pytest.mark.parametrize(
+    ("tensor_parallel", "expected"),
+    [(1, 327_680), (2, 163_840), (4, 81_920), (8, 40_960), (16, 40_960)],
+)
+def test_gqa_kv_per_gpu_splits_then_replicates(tensor_parallel, expected):
+    assert model("llama-3.1-70b").kv_bytes_per_token(FP16, tensor_parallel) == expected
+
+
+@pytest.mark.parametrize("tensor_parallel", [1, 2, 4, 8, 16])
+def test_mla_kv_per_gpu_is_not_split(tensor_parallel):
+    deepseek = model("deepseek-v3")
+    assert deepseek.kv_bytes_per_token(FP16, tensor_parallel) == 70_272
+    assert deepseek.kv_bytes_per_sequence(1024, FP16, tensor_parallel) == 1024 * 70_272
+
+
+def test_kv_per_sequence_per_gpu_under_tensor_parallelism():
+    llama = model("llama-3.1-70b")
+    assert llama.kv_bytes_per_sequence(8192, FP16, 8) == 8192 * 40_960
+
+
+@pytest.mark.parametrize(
+    ("kv_bits", "expected"),
+    [(Fraction(8), 163_840), (Fraction(17, 2), 174_080), (Fraction(9, 2), 92_160)],
+)
+def test_kv_formats_fp8_q8_0_q4_0(kv_bits, expected):
+    assert model("llama-3.1-70b").kv_bytes_per_token(kv_bits) == expected
+
+
+def test_bytes_are_rounded_up_once_at_the_end():
+    # 3 layers x 2 x 1 x 1 element x 8.5 bits = 51/8 bytes per token: rounding per layer would
+    # give 9, rounding the sum gives 7.
+    tiny = dataclasses.replace(model("llama-3.1-8b"), kv_heads=1, head_dim=1, layers=3)
+    assert tiny.kv_bytes_per_token(Fraction(17, 2)) == 7
+    assert tiny.kv_bytes_per_sequence(16, Fraction(17, 2)) == 102
+
+
+def test_bad_context_is_refused():
+    with pytest.raises(ValueError):
+        model("llama-3.1-8b").kv_bytes_per_sequence(-1, FP16)
+    with pytest.raises(TypeError):
+        model("llama-3.1-8b").kv_bytes_per_sequence(1.5, FP16)
+
+
+# ------------------------------------------------------------------------- finding names
+
+FOUND = [
+    ("does llama-3.1-70b int4 fit on 2 h100", "llama-3.1-70b", "llama-3.1-70b"),
+    ("Llama 3.1 70B fp16", "llama-3.1-70b", "Llama 3.1 70B"),
+    ("llama3.1:70b", "llama-3.1-70b", "llama3.1:70b"),
+    (
+        "meta-llama/Llama-3.1-70B-Instruct ctx=8k",
+        "llama-3.1-70b",
+        "meta-llama/Llama-3.1-70B-Instruct",
+    ),
+    (
+        "meta-llama/Meta-Llama-3.1-8B-Instruct",
+        "llama-3.1-8b",
+        "meta-llama/Meta-Llama-3.1-8B-Instruct",
+    ),
+    ("mixtral 8x7b int4", "mixtral-8x7b", "mixtral 8x7b"),
+    ("Mixtral-8x7B-Instruct-v0.1", "mixtral-8x7b", "Mixtral-8x7B-Instruct-v0.1"),
+    ("mixtral-8x22b on 8 h100", "mixtral-8x22b", "mixtral-8x22b"),
+    ("deepseek-v3", "deepseek-v3", "deepseek-v3"),
+    ("DeepSeek-V3-0324 fp8", "deepseek-v3", "DeepSeek-V3-0324"),
+    ("DeepSeek-R1", "deepseek-r1", "DeepSeek-R1"),
+    ("deepseek-ai/DeepSeek-R1 on h200", "deepseek-r1", "deepseek-ai/DeepSeek-R1"),
+    ("deepseek-r1:671b", "deepseek-r1", "deepseek-r1:671b"),
+    ("qwen3-30b-a3b", "qwen3-30b-a3b", "qwen3-30b-a3b"),
+    ("Qwen/Qwen3-235B-A22B-Instruct-2507", "qwen3-235b-a22b", "Qwen/Qwen3-235B-A22B-Instruct-2507"),
+    ("qwen3:32b q4_k_m", "qwen3-32b", "qwen3:32b"),
+    ("Qwen/Qwen2.5-72B-Instruct", "qwen2.5-72b", "Qwen/Qwen2.5-72B-Instruct"),
+    ("qwen2.5 7b", "qwen2.5-7b", "qwen2.5 7b"),
+    ("gpt-oss-120b", "gpt-oss-120b", "gpt-oss-120b"),
+    ("gpt-oss:20b", "gpt-oss-20b", "gpt-oss:20b"),
+    ("openai/gpt-oss-20b", "gpt-oss-20b", "openai/gpt-oss-20b"),
+    ("gemma-3-27b-it", "gemma-3-27b", "gemma-3-27b-it"),
+    ("gemma3:4b", "gemma-3-4b", "gemma3:4b"),
+    ("google/gemma-2-9b-it", "gemma-2-9b", "google/gemma-2-9b-it"),
+    ("phi-3-mini", "phi-3-mini", "phi-3-mini"),
+    ("microsoft/Phi-3-medium-4k-instruct", "phi-3-medium", "microsoft/Phi-3-medium-4k-instruct"),
+    ("phi3:mini", "phi-3-mini", "phi3:mini"),
+    ("Mistral-7B-Instruct-v0.3", "mistral-7b", "Mistral-7B-Instruct-v0.3"),
+    ("mistral-nemo ctx=128k", "mistral-nemo-12b", "mistral-nemo"),
+    (
+        "mistralai/Mistral-Nemo-Instruct-2407",
+        "mistral-nemo-12b",
+        "mistralai/Mistral-Nemo-Instruct-2407",
+    ),
+    ("llama-2-7b-chat-hf", "llama-2-7b", "llama-2-7b-chat-hf"),
+    ("llama2:70b", "llama-2-70b", "llama2:70b"),
+    ("llama-3-8b", "llama-3-8b", "llama-3-8b"),
+    ("Meta-Llama-3-70B-Instruct", "llama-3-70b", "Meta-Llama-3-70B-Instruct"),
+    ("llama3:70b", "llama-3-70b", "llama3:70b"),
+    ("llama 3.2 1b", "llama-3.2-1b", "llama 3.2 1b"),
+    ("llama3.3:70b", "llama-3.3-70b", "llama3.3:70b"),
+    ("tiiuae/falcon-180B-chat", "falcon-180b", "tiiuae/falcon-180B-chat"),
+    ("falcon-40b-instruct", "falcon-40b", "falcon-40b-instruct"),
+    ("facebook/opt-13b", "opt-13b", "facebook/opt-13b"),
+    (
+        "https://huggingface.co/Qwen/Qwen3-8B please",
+        "qwen3-8b",
+        "https://huggingface.co/Qwen/Qwen3-8B",
+    ),
+    ("LLAMA-3.1-405B", "llama-3.1-405b", "LLAMA-3.1-405B"),
+    ("how about `llama-3.1-8b`?", "llama-3.1-8b", "llama-3.1-8b"),
+    ("llama3.1:70b-instruct-q4_K_M", "llama-3.1-70b", "llama3.1:70b-instruct"),
+    ("serve llama-3.1-70b.", "llama-3.1-70b", "llama-3.1-70b"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "key", "span"), FOUND)
+def test_find_model_names_anywhere_in_a_question(text, key, span):
+    match = find_model(text)
+    assert match is not None, text
+    assert match.model.key == key
+    assert text[match.start : match.end] == span
+
+
+def test_find_model_span_can_be_cut_out():
+    text = "does llama-3.1-70b int4 fit on 2 h100"
+    match = find_model(text)
+    assert text[: match.start] + text[match.end :] == "does  int4 fit on 2 h100"
+
+
+def test_longest_name_wins():
+    assert find_model("llama-3.1-70b").model.key == "llama-3.1-70b"
+    assert find_model("llama-3.1-8b").model.key == "llama-3.1-8b"
+    assert find_model("qwen3-30b-a3b").model.key == "qwen3-30b-a3b"
+    assert find_model("mixtral-8x22b").model.key == "mixtral-8x22b"
+
+
+@pytest.mark.parametrize("key", MODEL_KEYS)
+def test_every_name_in_the_catalog_finds_its_own_model(key):
+    entry = model(key)
+    for name in (*entry.names, entry.hf_id, entry.hf_id.upper()):
+        match = find_model(f"what about {name} on h100")
+        assert match is not None and match.model is entry, name
+        assert match.end - match.start == len(name), name
+
+
+NOT_FOUND = [
+    "",
+    "70B fp16",
+    "7b",
+    "int4",
+    "on 2x h100",
+    "70b int4 ctx=32k users=20",
+    "deepseek-r1:70b",  # Ollama's R1 distill of Llama 3.3 70B
+    "DeepSeek-R1-Distill-Qwen-32B",
+    "deepseek-v3.2",  # a different attention (DSA)
+    "llama-3.1-7b",
+    "llama-5-70b",
+    "xllama-3.1-8b",
+    "llama-3.1-80b",
+    "qwen3-80b",
+    "mixtrall",
+    "optimize for 13b",
+]
+
+
+@pytest.mark.parametrize("text", NOT_FOUND)
+def test_find_model_rejects_sizes_and_unknown_names(text):
+    assert find_model(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 4000,
+        ("llama " * 700)[:4000],
+        ("llama-3." * 600)[:4000],
+        ("qwen2.5-" * 600)[:4000],
+        ("70b fp16 on 2x h100 " * 250)[:4000],
+        ("a/" * 2000)[:3990] + "llama-3-8b",
+    ],
+)
+def test_find_model_is_fast_on_long_input(text):
+    find_model(text)
+    runs = 20
+    started = time.perf_counter()
+    for _ in range(runs):
+        find_model(text)
+    per_call = (time.perf_counter() - started) / runs
+    assert per_call < 0.005  # typically 40-200 µs; a quadratic scan would take seconds
+
+
+def test_find_model_is_fast_on_a_question():
+    runs = 200
+    started = time.perf_counter()
+    for _ in range(runs):
+        find_model("does llama-3.1-70b int4 fit on 2 h100 with ctx=32k")
+    assert (time.perf_counter() - started) / runs < 0.001  # typically ~15 µs
+
+
+def test_suggestions_for_near_misses():
+    assert {"llama-3.1-8b", "llama-3.1-70b"} & set(suggest_models("llama-3.1-7b"))
+    assert any(key.startswith("mixtral") for key in suggest_models("mixtrall"))
+    assert suggest_models("qwen3-31b-a3b")[0] == "qwen3-30b-a3b"
+    assert len(suggest_models("llama", limit=2)) <= 2
+    assert suggest_models("") == ()
+    assert suggest_models("zzzzzzzzzzzzzzzzzzzz") == ()
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["llama-5-70b", "qwen9", "foo-7b-instruct", "mixtrall", "lama", "org/some-model", "gpt-5"],
+)
+def test_looks_like_model_name(word):
+    assert looks_like_model_name(word)
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["70b", "7.5B", "70B", "1.5t", "8k", "2x", "x2", "", "   ", "fp16", "int4", "q4_k_m",
+     "does", "fit", "on", "users", "ctx=8k", "80gb"],
+)  # fmt: skip
+def test_does_not_look_like_model_name(word):
+    assert not looks_like_model_name(word)
