@@ -1,0 +1,161 @@
+"""Cross-check the catalog's parameter arithmetic against transformers, offline.
+
+Each catalog model is rebuilt from its own fields as a transformers config, instantiated on
+PyTorch's meta device (shapes only: no weights, no memory, no network), and its parameters
+counted. That count must equal `Model.param_groups().total` exactly.
+
+Needs torch and transformers, which the project itself does not: use a separate venv.
+
+    python3 -m venv .venv-crosscheck
+    .venv-crosscheck/bin/pip install -r requirements-crosscheck.txt
+    .venv-crosscheck/bin/python tools/crosscheck_params.py [KEY ...]
+"""
+
+import sys
+from pathlib import Path
+
+import torch
+import transformers
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from estimator.models import ALL_MODELS, MODELS_BY_KEY, Model
+
+# SigLIP so400m-patch14-896, the vision tower of Gemma 3 4B/12B/27B (their vision_config).
+GEMMA_3_VISION = {
+    "hidden_size": 1152,
+    "intermediate_size": 4304,
+    "num_hidden_layers": 27,
+    "num_attention_heads": 16,
+    "image_size": 896,
+    "patch_size": 14,
+    "vision_use_head": False,  # Gemma 3 takes the patch embeddings, not SigLIP's pooled head
+}
+
+
+def _decoder(model: Model) -> dict:
+    return {
+        "hidden_size": model.hidden_size,
+        "intermediate_size": model.intermediate_size,
+        "num_hidden_layers": model.layers,
+        "num_attention_heads": model.attention_heads,
+        "num_key_value_heads": model.kv_heads,
+        "head_dim": model.head_dim,
+        "vocab_size": model.vocab_size,
+        "tie_word_embeddings": model.tied_embeddings,
+    }
+
+
+def _config(model: Model) -> transformers.PretrainedConfig:
+    key, fields = model.key, _decoder(model)
+    if key.startswith("llama"):
+        return transformers.LlamaConfig(**fields)
+    if key.startswith("mistral"):
+        return transformers.MistralConfig(**fields)
+    if key.startswith("mixtral"):
+        return transformers.MixtralConfig(
+            **fields, num_local_experts=model.experts, num_experts_per_tok=model.experts_per_token
+        )
+    if key.startswith("qwen2.5"):
+        return transformers.Qwen2Config(**fields)
+    if key.startswith("qwen3") and model.is_moe:
+        return transformers.Qwen3MoeConfig(
+            **fields,
+            num_experts=model.experts,
+            num_experts_per_tok=model.experts_per_token,
+            moe_intermediate_size=model.moe_intermediate_size,
+            decoder_sparse_step=1,
+            mlp_only_layers=[],
+        )
+    if key.startswith("qwen3"):
+        return transformers.Qwen3Config(**fields)
+    if key.startswith("gemma-2"):
+        return transformers.Gemma2Config(**fields, sliding_window=model.sliding_window)
+    if key.startswith("gemma-3"):
+        text = transformers.Gemma3TextConfig(**fields, sliding_window=model.sliding_window)
+        if not model.vision_params:
+            return text
+        return transformers.Gemma3Config(text_config=text.to_dict(), vision_config=GEMMA_3_VISION)
+    if key.startswith("phi-3"):
+        return transformers.Phi3Config(**fields)
+    if key.startswith("deepseek"):
+        return transformers.DeepseekV3Config(
+            **fields,
+            n_routed_experts=model.experts,
+            n_shared_experts=model.shared_experts,
+            num_experts_per_tok=model.experts_per_token,
+            moe_intermediate_size=model.moe_intermediate_size,
+            first_k_dense_replace=model.dense_layers,
+            q_lora_rank=model.q_lora_rank,
+            kv_lora_rank=model.kv_lora_rank,
+            qk_nope_head_dim=model.qk_nope_head_dim,
+            qk_rope_head_dim=model.qk_rope_head_dim,
+            v_head_dim=model.v_head_dim,
+        )
+    if key.startswith("gpt-oss"):
+        return transformers.GptOssConfig(
+            **fields,
+            num_local_experts=model.experts,
+            num_experts_per_tok=model.experts_per_token,
+            sliding_window=model.sliding_window,
+        )
+    if key.startswith("falcon"):
+        return transformers.FalconConfig(
+            hidden_size=model.hidden_size,
+            num_hidden_layers=model.layers,
+            num_attention_heads=model.attention_heads,
+            num_kv_heads=model.kv_heads,
+            vocab_size=model.vocab_size,
+            ffn_hidden_size=model.intermediate_size,
+            new_decoder_architecture=True,
+            parallel_attn=True,
+            bias=False,
+        )
+    if key.startswith("opt"):
+        return transformers.OPTConfig(
+            hidden_size=model.hidden_size,
+            ffn_dim=model.intermediate_size,
+            num_hidden_layers=model.layers,
+            num_attention_heads=model.attention_heads,
+            vocab_size=model.vocab_size,
+            max_position_embeddings=model.learned_positions - 2,  # OPT offsets positions by 2
+            word_embed_proj_dim=model.hidden_size,
+        )
+    raise LookupError(f"no transformers config for {key}")
+
+
+def transformers_count(model: Model) -> int:
+    """Parameters and persistent buffers (DeepSeek's router bias is one) of the module that
+    transformers builds; tied weights once, rotary caches (not persistent) not at all."""
+    config = _config(model)
+    with torch.device("meta"):
+        if isinstance(config, transformers.Gemma3Config):
+            module = transformers.Gemma3ForConditionalGeneration(config)
+        else:
+            module = transformers.AutoModelForCausalLM.from_config(config)
+    saved = set(module.state_dict())
+    count = sum(tensor.numel() for tensor in module.parameters())
+    count += sum(t.numel() for name, t in module.named_buffers() if name in saved)
+    return count
+
+
+def main(keys: list[str]) -> int:
+    models = [MODELS_BY_KEY[key] for key in keys] if keys else list(ALL_MODELS)
+    print(f"transformers {transformers.__version__}, torch {torch.__version__}")
+    print(f"{'model':18} {'transformers':>17} {'catalog':>17} {'published':>17}  result")
+    failures = 0
+    for model in models:
+        built = transformers_count(model)
+        computed = model.param_groups().total
+        same = built == computed
+        failures += not same
+        note = "ok" if same else f"MISMATCH by {computed - built:+,}"
+        if computed != model.params:
+            note += f" (published differs by {model.params - computed:+,}: see note)"
+        print(f"{model.key:18} {built:>17,} {computed:>17,} {model.params:>17,}  {note}")
+    print(f"{len(models) - failures} of {len(models)} agree exactly")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
