@@ -283,6 +283,7 @@ _SUFFIXES = re.compile(
 )
 _DISTILLED = re.compile(r"[\s_\-:]*distill")  # DeepSeek-R1-Distill-Llama-70B is a Llama
 _SIZE_NEXT = re.compile(_SEPARATOR + r"*+\d+(?:\.\d+)?[bm]" + _END)
+_JOINED_TAG = re.compile(r"[-_:][a-z0-9]")  # a quantisation tag glued on: -awq, -q4_k_m
 _HAS_SIZE = re.compile(r"\d(?:\.\d+)?b(?![a-z])")
 
 
@@ -354,7 +355,8 @@ def _prefix_start(text: str, start: int) -> int:
 
 def find_model(text: str) -> ModelMatch | None:
     """The first catalog model named anywhere in `text`, case-insensitively, with its span
-    (org prefix and -Instruct-like suffixes included) so that the caller can cut it out."""
+    (org prefix and -Instruct-like suffixes included, and the '-' that glues on a tag such
+    as '-AWQ' or '-q4_K_M') so that the caller can cut it out and read the rest."""
     lowered = text.translate(_ASCII_LOWER)  # same length as text, unlike str.lower()
     position = 0
     while match := _PATTERN.search(lowered, position):
@@ -368,6 +370,8 @@ def find_model(text: str) -> ModelMatch | None:
             continue
         if tokens in _SIZELESS and _SIZE_NEXT.match(lowered, end):
             continue  # 'deepseek-r1:70b' is a distill, not DeepSeek-R1 with a size
+        if _JOINED_TAG.match(lowered, end):
+            end += 1  # 'llama3.1:70b-q4_K_M': take the '-' so that 'q4_k_m' stands alone
         return ModelMatch(_INDEX[tokens], _prefix_start(lowered, start), end)
     return None
 

@@ -396,7 +396,9 @@ FOUND = [
     ),
     ("LLAMA-3.1-405B", "llama-3.1-405b", "LLAMA-3.1-405B"),
     ("how about `llama-3.1-8b`?", "llama-3.1-8b", "llama-3.1-8b"),
-    ("llama3.1:70b-instruct-q4_K_M", "llama-3.1-70b", "llama3.1:70b-instruct"),
+    ("llama3.1:70b-instruct-q4_K_M", "llama-3.1-70b", "llama3.1:70b-instruct-"),
+    ("Llama-3.1-70B-Instruct-AWQ", "llama-3.1-70b", "Llama-3.1-70B-Instruct-"),
+    ("qwen3:8b-fp16", "qwen3-8b", "qwen3:8b-"),
     ("serve llama-3.1-70b.", "llama-3.1-70b", "llama-3.1-70b"),
 ]  # fmt: skip
 
