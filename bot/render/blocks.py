@@ -1,0 +1,150 @@
+"""Estimate -> Block Kit (slack_sdk.models.blocks) and the plain `text` fallback.
+
+The wording of the breakdown, the layouts and the verdicts comes from the CLI's renderer
+(estimator.render_text), so that Slack and the terminal say the same thing.
+"""
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.render.mrkdwn import (
+    CONTEXT_ELEMENTS_MAX,
+    FIELD_TEXT_MAX,
+    HEADER_TEXT_MAX,
+    MAX_BLOCKS,
+    SECTION_TEXT_MAX,
+    code,
+    escape,
+    pack_lines,
+    truncate,
+)
+from estimator.estimate import Estimate, GpuPlan
+from estimator.render_text import breakdown_rows, inverse_line, recommendation, requested_verdict
+from estimator.units import format_bytes, format_gb, format_gib
+
+
+def total_label(estimate: Estimate) -> str:
+    return f"{format_gib(estimate.total_bytes)} ({format_gb(estimate.total_bytes)})"
+
+
+def answer_text(estimate: Estimate) -> str:
+    """The notification / screen-reader fallback: the total and the card counts, one line."""
+    cards = ", ".join(f"{plan.min_count} × {plan.gpu.name}" for plan in estimate.gpus[:4])
+    text = f"{estimate.query.text}: {total_label(estimate)} of GPU memory"
+    return escape(text + (f"; at least {cards}" if cards else ""))
+
+
+def answer_blocks(estimate: Estimate, *, echo: str | None = None) -> list[dict]:
+    """`echo`: a mrkdwn line naming who asked what, shown first (answers posted in channel)."""
+    blocks: list[Block] = []
+    if echo:
+        blocks.append(_context([echo]))
+    blocks.append(
+        HeaderBlock(text=truncate(f"GPU memory: {total_label(estimate)}", HEADER_TEXT_MAX))
+    )
+    blocks.append(_section(f"*Understood:* {escape(estimate.understood)}"))
+    blocks.append(SectionBlock(fields=[_field(*row) for row in breakdown_rows(estimate)]))
+    blocks.append(DividerBlock())
+    blocks.extend(_sections(["*Cards*", *map(_card_line, estimate.gpus)]))
+    verdicts = [requested_verdict(plan) for plan in estimate.gpus]
+    solved = inverse_line(estimate)
+    blocks.extend(_sections([f"*{escape(line)}*" for line in (*verdicts, solved) if line]))
+    serving = next((plan for plan in estimate.gpus if plan.serve_command), None)
+    if serving:
+        command = truncate(serving.serve_command, SECTION_TEXT_MAX - 40)
+        blocks.append(_section(f"Serve on {escape(serving.gpu.name)}:\n```{escape(command)}```"))
+    notes = list(estimate.assumptions)
+    if estimate.rule_of_thumb_bytes != estimate.total_bytes:
+        rule = format_gib(estimate.rule_of_thumb_bytes)
+        notes.append(f"The classic rule of thumb (weights × 1.2) would say {rule}.")
+    if notes:
+        blocks.append(_context([escape(note) for note in notes]))
+    return _fit(blocks)
+
+
+def _card_line(plan: GpuPlan) -> str:
+    return (
+        f"• *{plan.min_count} × {escape(plan.gpu.name)}* at least · "
+        f"vLLM: {escape(recommendation(plan))} · {format_gib(plan.gpu.memory_bytes)} each"
+    )
+
+
+def _field(label: str, n_bytes: int, note: str) -> MarkdownTextObject:
+    sizes = f"{format_bytes(n_bytes)} ({format_bytes(n_bytes, binary=False)})"
+    return MarkdownTextObject(
+        text=truncate(
+            f"*{escape(label[:1].upper() + label[1:])}*: {sizes}\n{escape(note)}", FIELD_TEXT_MAX
+        )
+    )
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_MAX)))
+
+
+def _sections(lines: list[str]) -> list[SectionBlock]:
+    return [_section(chunk) for chunk in pack_lines(lines)] if lines else []
+
+
+def _context(lines: list[str]) -> ContextBlock:
+    """Up to 10 elements; lines beyond the 10th share the last one."""
+    head, tail = lines[: CONTEXT_ELEMENTS_MAX - 1], lines[CONTEXT_ELEMENTS_MAX - 1 :]
+    if tail:
+        head.append(" · ".join(tail))
+    return ContextBlock(elements=[MarkdownTextObject(text=truncate(t, 2000)) for t in head])
+
+
+def _fit(blocks: list[Block]) -> list[dict]:
+    """At most 50 blocks: past that, the middle gives way to a note; the closing context stays."""
+    if len(blocks) > MAX_BLOCKS:
+        left_out = len(blocks) - (MAX_BLOCKS - 2)
+        note = _context([f"… {left_out} more blocks left out."])
+        blocks = [*blocks[: MAX_BLOCKS - 2], note, blocks[-1]]
+    return [block.to_dict() for block in blocks]
+
+
+def help_blocks(invocation: str, examples: tuple[tuple[str, str], ...]) -> list[dict]:
+    ask = f"{invocation} " if invocation else ""
+    lines = [f"• {code(ask + query)}  {escape(meaning)}" for query, meaning in examples]
+    blocks: list[Block] = [
+        _section(
+            "*How much GPU memory does it take to serve this LLM, and how many cards?*\n"
+            "Give a size or a model, and optionally a precision, a context, users and cards:"
+        ),
+        *_sections(lines),
+        _context(
+            [
+                "Add `private` (or `-p`) to keep an answer to yourself. "
+                "Mention @vram in a thread to answer there, or send me a direct message.",
+                "GB = 10⁹ bytes, GiB = 2³⁰ bytes.",
+            ]
+        ),
+    ]
+    return _fit(blocks)
+
+
+def help_text(invocation: str, examples: tuple[tuple[str, str], ...]) -> str:
+    ask = f"{invocation} " if invocation else ""
+    return escape("Ask for example: " + "; ".join(ask + query for query, _ in examples[:3]))
+
+
+def problem_blocks(message: str, example: str, invocation: str, suggestions=()) -> list[dict]:
+    """A friendly error: what was not understood, and a question that works."""
+    ask = f"{invocation} " if invocation else ""
+    blocks: list[Block] = [_section(f":thinking_face: {escape(message)}")]
+    if suggestions:
+        blocks.append(_section("Did you mean " + ", ".join(map(code, suggestions[:10])) + "?"))
+    blocks.append(_section(f"Try for example: {code(ask + example)}"))
+    blocks.append(_context([f"{code(ask + 'help')} shows what I understand."]))
+    return _fit(blocks)
+
+
+def problem_text(message: str, example: str, invocation: str) -> str:
+    ask = f"{invocation} " if invocation else ""
+    return escape(f"{message} Try for example: {ask}{example}")

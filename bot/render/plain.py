@@ -1,0 +1,45 @@
+"""Block Kit -> readable terminal text, for local mode: what Slack would show, minus the styling."""
+
+import re
+
+_BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
+_CODE_BLOCK = re.compile(r"\n?```(.*?)```", re.DOTALL)
+_MENTION = re.compile(r"<@(\w+)(?:\|([^>]*))?>")
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
+
+
+def blocks_as_text(blocks: list[dict], names: dict[str, str] | None = None) -> str:
+    """`names` maps user ids to how a mention is shown (`<@U0YOU>` -> '@you')."""
+    lines: list[str] = []
+    for block in blocks:
+        kind = block.get("type")
+        if kind == "header":
+            title = block["text"]["text"]
+            lines += [title, "═" * len(title)]
+        elif kind == "section":
+            if "text" in block:
+                lines.append(_plain(block["text"]["text"], names))
+            lines += [
+                _plain(field["text"], names).replace("\n", " · ")
+                for field in block.get("fields", [])
+            ]
+        elif kind == "divider":
+            lines.append("─" * 40)
+        elif kind == "context":
+            lines += [
+                "  " + _plain(element.get("text", ""), names) for element in block["elements"]
+            ]
+    return "\n".join(lines)
+
+
+def _plain(mrkdwn: str, names: dict[str, str] | None) -> str:
+    text = _CODE_BLOCK.sub(
+        lambda m: "".join("\n    " + line for line in m.group(1).splitlines()), mrkdwn
+    )
+    text = _BOLD.sub(r"\1", text)
+    text = _MENTION.sub(
+        lambda m: "@" + (names or {}).get(m.group(1), m.group(2) or m.group(1)), text
+    )
+    for entity, char in _ENTITIES:
+        text = text.replace(entity, char)
+    return text
