@@ -1,0 +1,11 @@
+"""Listeners, grouped by the Slack surface they answer; each package has `register(app)`."""
+
+from slack_bolt import App
+
+from bot.listeners import commands, events, messages
+
+
+def register_listeners(app: App) -> None:
+    commands.register(app)
+    events.register(app)
+    messages.register(app)

@@ -1,0 +1,23 @@
+"""`/vram 70B fp16`: answered in the acknowledgement itself.
+
+Answering in the ack (not with chat.postMessage or response_url) works in any channel or DM
+even where the bot is not a member, needs no chat:write there, and arrives well inside
+Slack's 3 seconds because the estimate takes milliseconds.
+"""
+
+from slack_bolt import Ack
+
+from bot.answer import reply_to
+from bot.question import question_from_slack
+
+COMMAND = "/vram"
+
+
+def answer_vram_command(ack: Ack, command: dict) -> None:
+    question = question_from_slack(command.get("text", ""))
+    reply = reply_to(question, invocation=COMMAND, echo_for=command.get("user_id"))
+    ack(
+        response_type="ephemeral" if reply.only_for_asker else "in_channel",
+        blocks=reply.blocks,
+        text=reply.text,
+    )

@@ -1,0 +1,7 @@
+from slack_bolt import App
+
+from bot.listeners.events.app_mention import answer_mention
+
+
+def register(app: App) -> None:
+    app.event("app_mention")(answer_mention)
