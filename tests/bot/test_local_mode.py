@@ -1,0 +1,68 @@
+"""Local mode: the real App, fed signed requests, answering on this machine without Slack."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.local import LocalSlack
+
+REPO = Path(__file__).resolve().parents[2]
+NO_SLACK_ENV = {key: value for key, value in os.environ.items() if not key.startswith("SLACK_")}
+
+
+def run_bot(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=REPO,
+        env=NO_SLACK_ENV,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def local_slack():
+    slack = LocalSlack()
+    yield slack
+    slack.close()
+
+
+def test_one_question_from_the_command_line():
+    done = run_bot("--local", "/vram 70B fp16")
+    assert done.returncode == 0, done.stderr
+    assert "156.5 GiB" in done.stdout
+    assert "2 × A100-80GB" in done.stdout
+    assert "seen by everyone in #local" in done.stdout
+    assert done.stderr == ""
+
+
+def test_with_no_credentials_make_run_starts_local_mode_and_reads_questions():
+    done = run_bot(stdin="/vram 70B fp16\n@vram 70B int4\nexit\n")
+    assert done.returncode == 0, done.stderr
+    assert "starting local mode" in done.stdout
+    assert "156.5 GiB" in done.stdout
+    assert "chat.postMessage to #local, in thread" in done.stdout
+
+
+def test_a_mention_is_answered_in_its_thread(local_slack):
+    reply = local_slack.ask("@vram 70B int4")
+    assert reply.startswith("[chat.postMessage to #local, in thread ")
+    assert "GPU memory:" in reply
+
+
+def test_a_direct_message_is_answered_in_the_dm(local_slack):
+    reply = local_slack.ask("70B fp16")
+    assert reply.startswith("[chat.postMessage to your DM with @vram; seen by you and @vram]")
+    assert "156.5 GiB" in reply
+
+
+def test_private_help_and_errors_are_for_you_only(local_slack):
+    assert "seen by only you" in local_slack.ask("/vram 70B fp16 -p")
+    assert "seen by only you" in local_slack.ask("/vram help")
+    problem = local_slack.ask("@vram a teapot")
+    assert problem.startswith("[chat.postEphemeral") and "Try for example" in problem
