@@ -16,7 +16,7 @@ def breakdown_rows(estimate: Estimate) -> list[tuple[str, int, str]]:
     if estimate.kv_cache_bytes:
         note = (
             f"{estimate.kv_bytes_per_token:,} B/token × {estimate.context_tokens:,} tokens"
-            f" × {estimate.sequences}"
+            f" × {estimate.sequences} seq"
         )
         rows.append(("KV cache", estimate.kv_cache_bytes, note))
         rows.append(
