@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def run_socket_mode(settings: Settings) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
 
     from bot.app import build_app_from_settings
 
@@ -42,7 +43,18 @@ def run_socket_mode(settings: Settings) -> None:
     configure_logging()
     app = build_app_from_settings(settings)
     logging.getLogger("vram.bot").info("connecting to Slack in Socket Mode")
-    SocketModeHandler(app, settings.app_token).start()
+    handler = SocketModeHandler(app, settings.app_token)
+    try:
+        handler.start()  # apps.connections.open with SLACK_APP_TOKEN, then blocks
+    except SlackApiError as error:
+        handler.close()
+        raise ConfigError(
+            "Slack refused a Socket Mode connection "
+            f"(apps.connections.open: {error.response.get('error')}). Check SLACK_APP_TOKEN "
+            "(an app-level token with connections:write) and that Socket Mode is on."
+        ) from None
+    except KeyboardInterrupt:
+        handler.close()
 
 
 def run_local_mode(question: str, announce: bool) -> None:

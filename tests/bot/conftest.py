@@ -169,6 +169,12 @@ def slack(events_url) -> SignedSender:
 
 
 @pytest.fixture
+def signed_sender() -> type[SignedSender]:
+    """For an app served elsewhere: `signed_sender(url, signing_secret)`."""
+    return SignedSender
+
+
+@pytest.fixture
 def posts_caused_by(web_api, slack):
     """Send `event`, then a sentinel DM; once the sentinel is answered, return what `event`
     caused to be posted. For events that must cause nothing: Bolt answers events on its

@@ -10,7 +10,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from slack_sdk.signature import SignatureVerifier
 
 from bot.__main__ import main
 from bot.app import build_app
@@ -64,9 +63,8 @@ def test_http_mode_without_signing_secret_stops_with_a_clear_message():
     assert "Traceback" not in done.stderr
 
 
-def test_http_mode_served_by_gunicorn_answers_a_signed_command(web_api):
-    port = free_port()
-    secret = "gunicorn-test-secret"
+def test_http_mode_served_by_gunicorn_answers_commands_and_events(web_api, signed_sender, mention):
+    port, secret = free_port(), "gunicorn-test-secret"
     env = clean_env(
         SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=secret, SLACK_API_URL=web_api.url
     )
@@ -74,34 +72,33 @@ def test_http_mode_served_by_gunicorn_answers_a_signed_command(web_api):
         web_command(port), cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     try:
-        body = "command=%2Fvram&text=70B+fp16&user_id=U1&channel_id=C1&team_id=T0LOCAL"
-        timestamp = str(int(time.time()))
-        signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/slack/events",
-            data=body.encode(),
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "X-Slack-Request-Timestamp": timestamp,
-                "X-Slack-Signature": signature,
-            },
-        )
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(request, timeout=5) as response:
-                    answer = response.read().decode()
-                break
-            except OSError:
-                assert server.poll() is None, server.stdout.read().decode()
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.1)
-        assert '"response_type": "in_channel"' in answer and "156.5 GiB" in answer
-        assert [call.method for call in web_api.calls] == ["auth.test"]  # once, in the master
+        wait_until_up(f"http://127.0.0.1:{port}/", server)
+        slack = signed_sender(f"http://127.0.0.1:{port}/slack/events", secret)
+        answer = slack.command("70B fp16").json()
+        assert answer["response_type"] == "in_channel" and "156.5 GiB" in answer["text"]
+        # events are answered on Bolt's thread pool, created in the worker after the fork
+        assert slack.event(mention("70B int4", ts="1700002000.000100")).status == 200
+        [post] = web_api.wait_for_posts(1)
+        assert post.params["thread_ts"] == "1700002000.000100"
+        methods = [call.method for call in web_api.calls]
+        assert methods.count("auth.test") == 1  # once, in gunicorn's master (--preload)
+        assert slack.command("70B fp16", signature="v0=bad").status == 401
     finally:
         server.terminate()
         server.wait(timeout=10)
         server.stdout.close()
+
+
+def wait_until_up(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            assert server.poll() is None, server.stdout.read().decode()
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.05)
 
 
 def test_the_worker_runs_socket_mode():
@@ -144,3 +141,20 @@ def test_an_unreachable_slack_is_a_clear_error():
     with pytest.raises(ConfigError) as unreachable:
         build_app(token="xoxb-1", api_url=url)
     assert str(unreachable.value).startswith(f"cannot reach the Slack Web API at {url}: ")
+
+
+def test_socket_mode_with_an_app_token_slack_refuses_stops_with_a_clear_message(
+    web_api, monkeypatch
+):
+    for key in [key for key in os.environ if key.startswith("SLACK_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-revoked-0815")
+    monkeypatch.setenv("SLACK_API_URL", web_api.url)  # the stand-in knows no app tokens
+    with pytest.raises(SystemExit) as stopped:
+        main([])
+    assert "Slack refused a Socket Mode connection (apps.connections.open: not_authed)" in str(
+        stopped.value.code
+    )
+    assert "xapp-revoked-0815" not in stopped.value.code
+    assert [call.method for call in web_api.calls] == ["auth.test", "apps.connections.open"]
