@@ -93,11 +93,12 @@ def _sections(lines: list[str]) -> list[SectionBlock]:
 
 
 def _context(lines: list[str]) -> ContextBlock:
-    """Up to 10 elements; lines beyond the 10th share the last one."""
-    head, tail = lines[: CONTEXT_ELEMENTS_MAX - 1], lines[CONTEXT_ELEMENTS_MAX - 1 :]
-    if tail:
-        head.append(" · ".join(tail))
-    return ContextBlock(elements=[MarkdownTextObject(text=truncate(t, 2000)) for t in head])
+    """One line each, packed into at most 10 elements (Slack sets them side by side)."""
+    chunks = pack_lines(lines, SECTION_TEXT_MAX)
+    if len(chunks) > CONTEXT_ELEMENTS_MAX:
+        kept = CONTEXT_ELEMENTS_MAX - 1
+        chunks = [*chunks[:kept], f"… and {len(chunks) - kept} more notes, left out."]
+    return ContextBlock(elements=[MarkdownTextObject(text=chunk) for chunk in chunks])
 
 
 def _fit(blocks: list[Block]) -> list[dict]:

@@ -26,9 +26,10 @@ def blocks_as_text(blocks: list[dict], names: dict[str, str] | None = None) -> s
         elif kind == "divider":
             lines.append("─" * 40)
         elif kind == "context":
-            lines += [
-                "  " + _plain(element.get("text", ""), names) for element in block["elements"]
-            ]
+            for element in block["elements"]:
+                lines += [
+                    "  " + line for line in _plain(element.get("text", ""), names).splitlines()
+                ]
     return "\n".join(lines)
 
 
