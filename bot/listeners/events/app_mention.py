@@ -15,7 +15,7 @@ def answer_mention(event: dict, say: Say, client: WebClient) -> None:
     question = question_from_slack(event.get("text", ""))
     reply = reply_to(question, invocation=INVOCATION)
     thread_ts = event.get("thread_ts") or event["ts"]  # the thread's root, or start one
-    if reply.only_for_asker:
+    if reply.only_for_asker and event.get("user"):  # another app's mention has no user
         client.chat_postEphemeral(
             channel=event["channel"],
             user=event["user"],
