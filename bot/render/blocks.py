@@ -33,11 +33,18 @@ def total_label(estimate: Estimate) -> str:
     return f"{format_gib(estimate.total_bytes)} ({format_gb(estimate.total_bytes)})"
 
 
+def verdict_lines(estimate: Estimate) -> list[str]:
+    """The yes/no for 'does it fit on 2 H100?' and the answer to 'max ctx on ...', if asked."""
+    lines = [requested_verdict(plan) for plan in estimate.gpus]
+    return [line for line in (*lines, inverse_line(estimate)) if line]
+
+
 def answer_text(estimate: Estimate) -> str:
-    """The notification / screen-reader fallback: the total and the card counts, one line."""
+    """The notification / screen-reader fallback: verdict, total and card counts, one line."""
     cards = ", ".join(f"{plan.min_count} × {plan.gpu.name}" for plan in estimate.gpus[:4])
     text = f"{estimate.query.text}: {total_label(estimate)} of GPU memory"
-    return escape(text + (f"; at least {cards}" if cards else ""))
+    text += f"; at least {cards}" if cards else ""
+    return escape(" ".join([*verdict_lines(estimate), text]))
 
 
 def answer_blocks(estimate: Estimate, *, echo: str | None = None) -> list[dict]:
@@ -48,13 +55,12 @@ def answer_blocks(estimate: Estimate, *, echo: str | None = None) -> list[dict]:
     blocks.append(
         HeaderBlock(text=truncate(f"GPU memory: {total_label(estimate)}", HEADER_TEXT_MAX))
     )
+    # The verdict first: at 3 a.m. "does it fit?" is the question.
+    blocks.extend(_sections([f"*{escape(line)}*" for line in verdict_lines(estimate)]))
     blocks.append(_section(f"*Understood:* {escape(estimate.understood)}"))
     blocks.append(SectionBlock(fields=[_field(*row) for row in breakdown_rows(estimate)]))
     blocks.append(DividerBlock())
     blocks.extend(_sections(["*Cards*", *map(_card_line, estimate.gpus)]))
-    verdicts = [requested_verdict(plan) for plan in estimate.gpus]
-    solved = inverse_line(estimate)
-    blocks.extend(_sections([f"*{escape(line)}*" for line in (*verdicts, solved) if line]))
     serving = next((plan for plan in estimate.gpus if plan.serve_command), None)
     if serving:
         command = truncate(serving.serve_command, SECTION_TEXT_MAX - 40)

@@ -134,3 +134,11 @@ def test_blocks_read_as_plain_text():
 def test_no_assumptions_no_empty_context():
     blocks = answer_blocks(make_estimate(assumptions=()))
     assert all(block.get("elements") != [] for block in blocks)
+
+
+def test_the_verdict_comes_right_after_the_header_and_leads_the_fallback():
+    estimate = make_estimate(gpus=[plan(requested_count=2, fits_requested=False, min_count=4)])
+    blocks = answer_blocks(estimate)
+    assert blocks[0]["type"] == "header"
+    assert blocks[1]["text"]["text"].startswith("*No, it does not fit on 2 × A100-80GB")
+    assert answer_text(estimate).startswith("No, it does not fit on 2 × A100-80GB")
