@@ -137,7 +137,8 @@ def test_no_assumptions_no_empty_context():
 
 
 def test_the_verdict_comes_right_after_the_header_and_leads_the_fallback():
-    estimate = make_estimate(gpus=[plan(requested_count=2, fits_requested=False, min_count=4)])
+    asked = plan(requested_count=2, fits_requested=False, min_count=4, accepted_counts=(1, 2, 4))
+    estimate = make_estimate(gpus=[asked])
     blocks = answer_blocks(estimate)
     assert blocks[0]["type"] == "header"
     assert blocks[1]["text"]["text"].startswith("*No, it does not fit on 2 × A100-80GB")
