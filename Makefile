@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench local clean
+.PHONY: run test lint bench local accuracy clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ test: $(STAMP)
 
 local: $(STAMP)
 	$(BIN)/python -m bot --local
+
+accuracy: $(STAMP)
+	$(BIN)/python tools/reference_report.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
