@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from estimator.describe import assumptions, understood
 from estimator.engine import RULE_OF_THUMB_OVERHEAD
-from estimator.estimate import Estimate
+from estimator.estimate import Estimate, GpuPlan
 from estimator.gpus import ALL_GPUS, DEFAULT_GPUS
 from estimator.memory import Footprint, closest_model, footprint
 from estimator.plan import gpu_plan, inverse
@@ -28,6 +28,16 @@ def _with_architecture(query: Query, planning: Footprint) -> Footprint:
     return replace(planning, kv_model=stand_in, allowance_bytes=0, context_tokens=context)
 
 
+def _what_fits(query: Query, planning: Footprint, plan: GpuPlan, request: GpuRequest) -> GpuPlan:
+    """'No, it does not fit on 2 × H100' is followed by what 2 × H100 do hold at that context."""
+    if plan.fits_requested is not False or planning.kv_model is None:
+        return plan
+    if plan.requested_count not in plan.accepted_counts:
+        return plan
+    held = inverse(replace(query, solve_for="users"), planning, request).value
+    return replace(plan, requested_max_sequences=held)
+
+
 def estimate_query(query: Query) -> Estimate:
     shown = footprint(query)
     # Plans are made against a real workload: the one asked for, or one sequence of the
@@ -35,7 +45,9 @@ def estimate_query(query: Query) -> Estimate:
     planning = footprint(query, with_native_context=True)
     # An inverse question asks what fits on the cards named: no yes/no verdict for them.
     plans = tuple(
-        gpu_plan(query, planning, request.gpu, None if query.solve_for else request)
+        _what_fits(query, planning, gpu_plan(query, planning, request.gpu, request), request)
+        if not query.solve_for
+        else gpu_plan(query, planning, request.gpu)
         for request in _requests(query)
     )
     solved = None

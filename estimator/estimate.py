@@ -30,6 +30,8 @@ class GpuPlan:
     fits_requested: bool | None = None
     serve_command: str | None = None
     accepted_counts: tuple[int, ...] = ()
+    # When the requested cards are too few: how many sequences of the context they do hold.
+    requested_max_sequences: int | None = None
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,13 @@ def requested_verdict(plan: GpuPlan) -> str | None:
         counts = ", ".join(str(count) for count in plan.accepted_counts[:6])
         return f"No: vLLM cannot split this model over {plan.requested_count} GPUs (it takes {counts}…)."
     needed = plan.recommended_count
-    return f"No, it does not fit on {asked}" + (f"; it takes {needed}." if needed else ".")
+    verdict = f"No, it does not fit on {asked}" + (f"; it takes {needed}." if needed else ".")
+    held = plan.requested_max_sequences
+    if held is None:
+        return verdict
+    if held == 0:
+        return verdict + " Not even one sequence of that context fits there."
+    return verdict + f" There it holds {held} sequence{'s' * (held != 1)} of that context."
 
 
 def inverse_line(estimate: Estimate) -> str | None:

@@ -101,3 +101,17 @@ def test_max_users_at_a_context():
 def test_inverse_on_a_count_the_engine_refuses():
     with pytest.raises(QueryError, match="cannot split"):
         estimate("llama-3.1-70b max ctx on 3x h100")
+
+
+def test_a_no_says_what_the_requested_cards_do_hold():
+    no = plan("does llama-3.1-70b int4 with 32k context for 20 users fit on 2 H100?", "H100-80GB")
+    held = no.requested_max_sequences
+    assert 0 < held < 20
+    at_most = plan(f"llama-3.1-70b int4 ctx=32k users={held} on 2x h100", "H100-80GB")
+    one_more = plan(f"llama-3.1-70b int4 ctx=32k users={held + 1} on 2x h100", "H100-80GB")
+    assert (at_most.fits_requested, one_more.fits_requested) == (True, False)
+
+
+def test_a_yes_or_an_odd_count_carries_no_capacity_hint():
+    assert plan("llama-3.1-8b fp16 ctx=8k on 2x h100", "H100-80GB").requested_max_sequences is None
+    assert plan("llama-3.1-8b fp16 ctx=8k on 3x l4", "L4-24GB").requested_max_sequences is None
