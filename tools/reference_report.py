@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.test_reference_cases import CASES, measured  # noqa: E402
+from tests.test_reference_cases import CASES, measured
 
 
 def main() -> int:
