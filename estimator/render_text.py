@@ -62,7 +62,11 @@ def inverse_line(estimate: Estimate) -> str | None:
     where = f"{solved.gpu_count} × {solved.gpu.name}"
     if solved.solve_for == "users":
         return f"Max concurrent sequences on {where}: {solved.value:,}"
-    return f"Max context on {where}: {solved.value:,} tokens"
+    line = f"Max context on {where}: {solved.value:,} tokens"
+    model = estimate.query.model
+    if model and solved.value > model.native_context:
+        line += f" (memory allows it; the model itself is trained for {model.native_context:,})"
+    return line
 
 
 def render_text(estimate: Estimate) -> str:

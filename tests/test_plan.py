@@ -5,6 +5,7 @@ import pytest
 from estimator import QueryError, estimate
 from estimator.engine import VLLM
 from estimator.gpus import find_gpu
+from estimator.render_text import render_text
 
 
 @pytest.mark.parametrize(
@@ -115,3 +116,9 @@ def test_a_no_says_what_the_requested_cards_do_hold():
 def test_a_yes_or_an_odd_count_carries_no_capacity_hint():
     assert plan("llama-3.1-8b fp16 ctx=8k on 2x h100", "H100-80GB").requested_max_sequences is None
     assert plan("llama-3.1-8b fp16 ctx=8k on 3x l4", "L4-24GB").requested_max_sequences is None
+
+
+def test_max_context_beyond_the_native_one_says_so():
+    answer = estimate("llama-3.1-8b max ctx on 1x h100")
+    assert answer.inverse.value > 131_072
+    assert "the model itself is trained for 131,072" in render_text(answer)
