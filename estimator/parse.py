@@ -50,7 +50,9 @@ _SIZE_WORDS = {
     "t": "trillion", "tn": "trillion", "trillion": "trillion",
     "万": "wan", "亿": "yi",
 }  # fmt: skip
-_CONTEXT_PREFIX = {None: "", "k": "Ki", "m": "Mi"}  # "32k context" = 32,768 tokens
+# "32k context" = 32 Ki tokens = 32,768, as model cards count context.
+_CONTEXT_UNITS = {None: TOKEN, "k": ureg.Unit("Kitoken"), "m": ureg.Unit("Mitoken")}
+_PLAIN_NUMBER = ureg.Unit("dimensionless")
 
 
 def _alternation(names) -> str:
@@ -124,90 +126,18 @@ _PATTERNS = [
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in _PATTERNS]
 
 # Words that carry no meaning for the estimate ("does 70B fit on 2 H100 for 20 users?").
-_FILLER = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "at",
-        "be",
-        "by",
-        "can",
-        "card",
-        "cards",
-        "could",
-        "do",
-        "does",
-        "fit",
-        "fits",
-        "for",
-        "from",
-        "gguf",
-        "gpu",
-        "gpus",
-        "how",
-        "i",
-        "if",
-        "in",
-        "inference",
-        "is",
-        "it",
-        "llm",
-        "many",
-        "me",
-        "memory",
-        "model",
-        "much",
-        "need",
-        "needed",
-        "needs",
-        "of",
-        "on",
-        "or",
-        "please",
-        "quantized",
-        "quant",
-        "quantised",
-        "require",
-        "required",
-        "requires",
-        "run",
-        "running",
-        "serve",
-        "served",
-        "serving",
-        "take",
-        "takes",
-        "the",
-        "to",
-        "use",
-        "using",
-        "vram",
-        "we",
-        "what",
-        "will",
-        "with",
-        "would",
-        "you",
-        "kv",
-        "cache",
-        "vllm",
-        "there",
-        "enough",
-        "weights",
-        "total",
-        "tell",
-        "what's",
-        "per",
-        "token",
-        "params",
-        "param",
-        "parameters",
-        "count",
-        "size",
-    ]
-)
+# fmt: off
+_FILLER = frozenset((
+    "a", "an", "and", "are", "at", "be", "by", "can", "card", "cards", "could", "do", "does",
+    "fit", "fits", "for", "from", "gguf", "gpu", "gpus", "how", "i", "if", "in", "inference",
+    "is", "it", "llm", "many", "me", "memory", "model", "much", "need", "needed", "needs",
+    "of", "on", "or", "please", "quantized", "quant", "quantised", "require", "required",
+    "requires", "run", "running", "serve", "served", "serving", "take", "takes", "the", "to",
+    "use", "using", "vram", "we", "what", "will", "with", "would", "you", "kv", "cache",
+    "vllm", "there", "enough", "weights", "total", "tell", "what's", "per", "token", "params",
+    "param", "parameters", "count", "size",
+))
+# fmt: on
 
 
 def normalise(text: str) -> str:
@@ -240,7 +170,7 @@ def _count(raw: str, what: str, maximum: int) -> int:
 
 def _params(raw: str, unit: str | None) -> int:
     value = _decimal(raw)
-    multiplier = MULTIPLIERS[_SIZE_WORDS[unit]] if unit else ureg.Unit("dimensionless")
+    multiplier = MULTIPLIERS[_SIZE_WORDS[unit]] if unit else _PLAIN_NUMBER
     params = round(Quantity(float(value), multiplier * PARAM).m_as(PARAM))
     shown = f"{raw}{unit or ''}"
     if params <= 0:
@@ -259,9 +189,7 @@ def _params(raw: str, unit: str | None) -> int:
 
 def _context_tokens(raw: str, unit: str | None) -> int:
     value = _decimal(raw)
-    prefix = _CONTEXT_PREFIX[unit]
-    tokens = Quantity(float(value), ureg.Unit(f"{prefix}token") if prefix else TOKEN).m_as(TOKEN)
-    tokens = round(tokens)
+    tokens = round(Quantity(float(value), _CONTEXT_UNITS[unit]).m_as(TOKEN))
     if tokens < 1 or tokens > MAX_CONTEXT_TOKENS:
         raise QueryError(f"A context of '{raw}{unit or ''}' tokens is out of range (1 to 100M).")
     return tokens
