@@ -15,7 +15,6 @@ from estimator.errors import QueryError
 from estimator.gpus import find_gpu
 from estimator.precisions import (
     DEFAULT_PRECISION,
-    PRECISIONS,
     Precision,
     find_kv_format,
     find_precision,
@@ -332,7 +331,7 @@ def parse(text: str) -> Query:
     precision_given = understood.precision is not None
     precision = understood.precision
     if precision is None:
-        precision = PRECISIONS[model.native_precision] if model else DEFAULT_PRECISION
+        precision = find_precision(model.native_precision) if model else DEFAULT_PRECISION
     return Query(
         text=text.strip(),
         params=model.params if model else understood.params,

@@ -75,3 +75,18 @@ def test_bare_size_with_workload_borrows_the_closest_architecture():
     answer = estimate("70B int4 ctx=32k users=20")
     assert answer.kv_cache_bytes == 327_680 * 32_768 * 20
     assert any("Llama 3.1 70B" in note or "Llama 3.3 70B" in note for note in answer.assumptions)
+
+
+def test_every_model_ships_in_a_format_the_table_knows():
+    from estimator.models import ALL_MODELS
+    from estimator.precisions import find_precision
+
+    unknown = [m.key for m in ALL_MODELS if find_precision(m.native_precision) is None]
+    assert unknown == []
+
+
+def test_deepseek_v3_ships_block_fp8_with_bf16_embeddings():
+    answer = estimate("deepseek-v3")
+    assert answer.query.precision.name == "fp8-block"
+    # 669.2 B linear weights at 8.002 bits + 1.85 B embedding/lm_head at 16 bits
+    assert answer.weights_bytes == pytest.approx(673.0 * GB, rel=0.001)

@@ -163,8 +163,8 @@ def test_every_entry_is_sourced_and_well_formed(key):
 
 
 def test_native_precisions():
-    assert model("deepseek-v3").native_precision == "fp8"
-    assert model("deepseek-r1").native_precision == "fp8"
+    assert model("deepseek-v3").native_precision == "fp8-block"
+    assert model("deepseek-r1").native_precision == "fp8-block"
     assert model("gpt-oss-20b").native_precision == "mxfp4"
     assert model("llama-3.1-70b").native_precision == "bf16"
 

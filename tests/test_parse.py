@@ -65,6 +65,14 @@ def test_sizes(text, params):
         ("70B nf4", "nf4", Fraction("4.127")),
         ("70B mxfp4", "mxfp4", Fraction("4.25")),
         ("70B nvfp4", "nvfp4", Fraction("4.5")),
+        ("70B mxfp8", "mxfp8", Fraction("8.25")),
+        ("70B fp8-block", "fp8-block", Fraction("8.001953125")),
+        ("70B llm.int8", "bnb-int8", Fraction("8.01")),
+        ("70B fp4", "bnb-fp4", Fraction("4.5")),
+        ("70B gptq-g32", "gptq-g32", Fraction("4.625")),
+        ("70B gptq 3bit", "gptq-3bit", Fraction("3.156")),
+        ("70B IQ2_M", "iq2_m", Fraction("2.9294")),
+        ("70B tq1_0", "tq1_0", Fraction("1.6875")),
     ],
 )
 def test_precisions(text, name, bits):
