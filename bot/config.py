@@ -1,11 +1,38 @@
-"""Settings from the environment, and the check each mode makes before it starts.
+"""Settings from the environment, the check each mode makes before it starts, and how the
+Slack clients are configured (the Web API client's timeout and retries, the Bolt App).
 
 Secrets are kept out of `repr` so that a settings object can never leak into a log line.
+The benchmarks' bare app (bench/bare_app.py) is built with the same `web_client` and
+`new_bolt_app`, so that it differs from ours only by its listener.
 """
 
+import logging
 import os
+import random
+import time
 from collections.abc import Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from urllib.error import URLError
+
+from slack_bolt import App
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+from slack_sdk.http_retry import HttpRequest, HttpResponse, Jitter, RetryState
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+
+log = logging.getLogger("vram.bot")
+
+# A reply is posted after the ack, on Bolt's thread pool: a slow Web API delays that reply
+# only, but a hung one would hold a pool thread, hence a timeout well under slack_sdk's 30 s.
+API_TIMEOUT_S = 10.0
+RETRY_BACKOFF_S = 0.5  # then 1 s, each plus up to this much jitter
+MAX_RETRY_AFTER_S = 10  # a longer Retry-After is not waited for: the reply would be stale
 
 
 class ConfigError(Exception):
@@ -63,3 +90,133 @@ class Settings:
                 problems.append(f"{name} should start with {_PREFIX[name]} ({_WHERE[name]}).")
         if problems:
             raise ConfigError(f"vram cannot start in {mode}: " + " ".join(problems))
+
+
+def web_client(
+    token: str,
+    api_url: str | None = None,
+    *,
+    timeout: float = API_TIMEOUT_S,
+    backoff_s: float = RETRY_BACKOFF_S,
+) -> WebClient:
+    """The Web API client, with bounded retries for what is worth retrying.
+
+    Retried: a refused or reset connection (once), HTTP 429 after its Retry-After (once, if
+    at most MAX_RETRY_AFTER_S), HTTP 500/503 (twice, backing off). Not retried: a read that
+    timed out, since Slack may have posted the message already and a retry would post it
+    twice, and every `ok: false` answer (not_in_channel, channel_not_found…), which a retry
+    cannot change.
+    """
+    logging.getLogger("slack_sdk.web.base_client").addFilter(_REPORTED_BY_US)
+    jitter = _Jitter(backoff_s)
+    backoff = BackoffRetryIntervalCalculator(backoff_factor=backoff_s, jitter=jitter)
+    return WebClient(
+        token=token,
+        base_url=api_url or WebClient.BASE_URL,
+        timeout=timeout,  # type: ignore[arg-type]  # urllib takes float seconds
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=1, interval_calculator=backoff),
+            _RateLimitRetry(max_retry_count=1, jitter=jitter),
+            ServerErrorRetryHandler(max_retry_count=2, interval_calculator=backoff),
+        ],
+    )
+
+
+def new_bolt_app(
+    name: str, client: WebClient, signing_secret: str, listener_executor: Executor | None = None
+) -> App:
+    """A Bolt App with our settings; Bolt calls auth.test here, and a refusal is a ConfigError.
+
+    process_before_response=True: Bolt runs a listener's ack function in the request's own
+    thread and returns as soon as it has acknowledged. With False (Bolt's default), it hands
+    the listener to its thread pool and polls for the ack every 10 ms, so every slash command
+    took at least 10 ms (bench/). Work that must not delay the ack (posting a reply with
+    chat.postMessage) is registered as a lazy listener, which Bolt runs on its thread pool
+    after acknowledging.
+    """
+    try:
+        return App(
+            name=name,
+            client=client,
+            signing_secret=signing_secret,
+            process_before_response=True,
+            listener_executor=listener_executor,
+        )
+    except BoltError as error:  # auth.test said no: the message names the API error, not the token
+        raise ConfigError(f"Slack rejected SLACK_BOT_TOKEN: {error}") from None
+    except URLError as error:
+        raise ConfigError(
+            f"cannot reach the Slack Web API at {client.base_url}: {error.reason}"
+        ) from None
+
+
+class _ReportedByUs(logging.Filter):
+    """slack_sdk logs a failed request at ERROR before its retry handlers even run; the
+    exception reaches our code, which says once what failed (bot.answer), or nothing if a
+    retry succeeded."""
+
+    PREFIXES = ("Failed to send a request to Slack API server", "Failed to decode Slack API")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(self.PREFIXES)
+
+
+_REPORTED_BY_US = _ReportedByUs()  # one instance: addFilter ignores a filter already there
+
+
+class _Jitter(Jitter):
+    def __init__(self, up_to_s: float):
+        self.up_to_s = up_to_s
+
+    def recalculate(self, duration: float) -> float:
+        return duration + random.uniform(0, self.up_to_s)
+
+
+class _RateLimitRetry(RateLimitErrorRetryHandler):
+    """HTTP 429: wait what Slack's Retry-After asks (plus jitter), unless that is too long."""
+
+    def __init__(self, max_retry_count: int, jitter: Jitter):
+        super().__init__(max_retry_count=max_retry_count)
+        self.jitter = jitter
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return (
+            response is not None
+            and response.status_code == 429
+            and (_retry_after_s(response) <= MAX_RETRY_AFTER_S)
+        )
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        wait_s = self.jitter.recalculate(_retry_after_s(response) if response else 1)
+        log.info("Slack rate-limited %s; retrying in %.1f s", _method(request), wait_s)
+        time.sleep(wait_s)
+        state.next_attempt_requested = True
+        state.increment_current_attempt()
+
+
+def _retry_after_s(response: HttpResponse) -> int:
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after":
+            try:
+                return max(0, int(values[0]))
+            except (ValueError, IndexError):
+                break
+    return 1  # Slack always sends one; without it, one second as slack_sdk does
+
+
+def _method(request: HttpRequest) -> str:
+    return request.url.rsplit("/", 1)[-1].split("?", 1)[0]

@@ -1,14 +1,14 @@
 """A direct message to the bot: answered in the DM (in its thread, if it was sent in one)."""
 
-from slack_bolt import Say
+from slack_sdk import WebClient
 
-from bot.answer import reply_to
-from bot.question import question_from_slack
+from bot.answer import Destination, post_reply, reply_to_text
 
 
-def answer_direct_message(event: dict, say: Say) -> None:
+def answer_direct_message(event: dict, client: WebClient) -> None:
     if event.get("subtype") or event.get("bot_id"):
         return  # edits, deletions, other bots: nothing was asked
-    question = question_from_slack(event.get("text", ""))
-    reply = reply_to(question, invocation="")
-    say(blocks=reply.blocks, text=reply.text, thread_ts=event.get("thread_ts"))
+    reply = reply_to_text(event.get("text", ""), invocation="")
+    to = Destination(event["channel"], event.get("thread_ts"), event.get("user"))
+    # The DM is already private: problems and help go there as ordinary messages.
+    post_reply(client, reply, to, ephemeral=False, surface="direct message")
