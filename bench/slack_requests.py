@@ -1,0 +1,27 @@
+"""Requests as Slack sends them, signed, built with the tests' own helpers (tests/bot/conftest.py)."""
+
+import time
+
+from slack_sdk.signature import SignatureVerifier
+
+from tests.bot.conftest import command_body, event_body, make_mention
+
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+QUERY = "llama-3.1-70b fp16 ctx=8k users=4"  # the issue's request
+SIGNING_SECRET = "bench-signing-secret-0c4f9a1e7b"
+BOT_TOKEN = "xoxb-bench-000000000000-0000000000000-benchbenchbenchbench"
+
+__all__ = ["FORM", "JSON", "QUERY", "command_body", "event_body", "make_mention", "signed"]
+
+
+def signed(body: str, content_type: str, secret: str = SIGNING_SECRET) -> dict[str, str]:
+    """The headers Slack adds: a timestamp and the v0 HMAC of `v0:{timestamp}:{body}`."""
+    timestamp = str(int(time.time()))
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": SignatureVerifier(secret).generate_signature(
+            timestamp=timestamp, body=body
+        ),
+    }
