@@ -4,10 +4,15 @@ It answers the few methods the app calls (`auth.test`, `chat.postMessage`,
 `chat.postEphemeral`) the way Slack does, and records every call so that a caller can
 read what the app posted. Point the app at it with `SLACK_API_URL` (or `api_url=`).
 Like bolt-python's own tests/mock_web_api_server, it is a plain `http.server` in a thread.
+
+Tests script Slack's faults per method with `script`: a rate limit (429 with Retry-After),
+a server error, an `ok: false` error such as not_in_channel, or a delay past the client's
+timeout. Each call still appears in `calls`, so retries can be counted.
 """
 
 import json
 import threading
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import count
@@ -27,11 +32,28 @@ class ApiCall:
     authorized: bool
 
 
+@dataclass(frozen=True)
+class Fault:
+    """One scripted answer in place of success; with only `delay_s`, a slow success."""
+
+    status: int = 200
+    error: str | None = None  # answer {"ok": false, "error": error}
+    retry_after: int | None = None  # a Retry-After header, as Slack sends with 429
+    delay_s: float = 0.0  # wait this long before answering
+    body: str | None = None  # a raw body instead (e.g. an HTML error page)
+
+
+RATELIMITED = Fault(status=429, error="ratelimited", retry_after=0)
+SERVER_ERROR = Fault(status=500, body="<html><body>Internal Server Error</body></html>")
+
+
 class SlackWebApiStub:
     def __init__(self) -> None:
         self.calls: list[ApiCall] = []
         self._changed = threading.Condition()
         self._timestamps = count(1)
+        self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self._stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -48,6 +70,7 @@ class SlackWebApiStub:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()  # ends scripted delays early
         self._server.shutdown()
         self._server.server_close()
 
@@ -56,6 +79,16 @@ class SlackWebApiStub:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+    def script(self, method: str, *faults: Fault) -> None:
+        """The next calls to `method` meet these faults, one call each, in order; the calls
+        after them succeed as usual."""
+        with self._changed:
+            self._faults[method].extend(faults)
+
+    def calls_to(self, method: str) -> list[ApiCall]:
+        with self._changed:
+            return [call for call in self.calls if call.method == method]
 
     def posts(self) -> list[ApiCall]:
         """Every message the app posted, visible or ephemeral, in the order received."""
@@ -75,6 +108,25 @@ class SlackWebApiStub:
             if not authorized:
                 return {"ok": False, "error": "not_authed"}
             return self._result(method, params)
+
+    def answer(self, method: str, params: dict, authorized: bool) -> tuple[int, dict, bytes]:
+        """Record the call, then (after any scripted delay) its status, headers and body."""
+        with self._changed:
+            fault = self._faults[method].popleft() if self._faults[method] else None
+        result = self.record(method, params, authorized)
+        headers = {"Content-Type": "application/json; charset=utf-8"}
+        if fault is None:
+            return 200, headers, json.dumps(result).encode("utf-8")
+        if fault.delay_s:
+            self._stopping.wait(fault.delay_s)
+        if fault.retry_after is not None:
+            headers["Retry-After"] = str(fault.retry_after)
+        if fault.body is not None:
+            headers["Content-Type"] = "text/html; charset=utf-8"
+            return fault.status, headers, fault.body.encode("utf-8")
+        if fault.error is not None:
+            result = {"ok": False, "error": fault.error}
+        return fault.status, headers, json.dumps(result).encode("utf-8")
 
     def _result(self, method: str, params: dict) -> dict:
         if method == "auth.test":
@@ -105,12 +157,16 @@ def _handler_for(stub: SlackWebApiStub) -> type[BaseHTTPRequestHandler]:
             else:
                 params = dict(parse_qsl(raw))
             authorized = self.headers.get("Authorization", "").startswith("Bearer xoxb-")
-            body = json.dumps(stub.record(method, params, authorized)).encode("utf-8")
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            status, headers, body = stub.answer(method, params, authorized)
+            try:
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except ConnectionError:
+                pass  # the client gave up waiting (a scripted delay past its timeout)
 
         do_GET = do_POST
 
