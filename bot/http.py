@@ -5,19 +5,25 @@
 Slack calls POST /slack/events for the slash command and for events alike. `--preload`
 builds the App once in gunicorn's master, so a missing setting stops gunicorn with one clear
 message instead of a loop of workers failing to boot.
+
+Nothing is served without Slack's signature check: an App without a signing secret, or with
+Bolt's request verification turned off, is refused here. Bodies over MAX_BODY_BYTES get 413
+before anything reads them: Slack's own payloads are a few KB.
 """
 
 import sys
 
-from flask import Flask, request
-from slack_bolt import App
-from slack_bolt.adapter.flask import SlackRequestHandler
+from flask import Flask, abort, request
+from slack_bolt import App, BoltRequest
+from slack_bolt.adapter.flask.handler import to_flask_response
+from slack_bolt.middleware.request_verification import RequestVerification
 
 from bot.app import build_app_from_settings
 from bot.config import ConfigError, Settings
 from bot.logs import configure_logging
 
 EVENTS_PATH = "/slack/events"
+MAX_BODY_BYTES = 64 * 1024
 
 
 def create_flask_app(bolt_app: App | None = None) -> Flask:
@@ -25,19 +31,59 @@ def create_flask_app(bolt_app: App | None = None) -> Flask:
     if bolt_app is None:
         configure_logging()
         bolt_app = _bolt_app_from_env()
-    handler = SlackRequestHandler(bolt_app)
+    require_signature_verification(bolt_app)
     flask_app = Flask("vram")
+    # Werkzeug answers 413 when Content-Length says more than this, without reading the body.
+    flask_app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
 
     @flask_app.post(EVENTS_PATH)
     def slack_events():
-        # Bolt checks X-Slack-Signature and X-Slack-Request-Timestamp (5 minutes) and answers 401.
-        return handler.handle(request)
+        body = _body_within_limit()
+        if body is None:
+            abort(413)
+        # What Bolt's Flask adapter does, once the size is known to be sane. Bolt checks
+        # X-Slack-Signature and X-Slack-Request-Timestamp (5 minutes) and answers 401.
+        bolt_request = BoltRequest(
+            body=body.decode("utf-8", "replace"),
+            query=request.query_string.decode("utf-8"),
+            headers=request.headers,  # type: ignore[arg-type]
+        )
+        return to_flask_response(bolt_app.dispatch(bolt_request))
 
     @flask_app.get("/")
     def alive():
         return {"ok": True, "app": "vram", "slack_endpoint": EVENTS_PATH}
 
     return flask_app
+
+
+def _body_within_limit() -> bytes | None:
+    """The request's body, or None as soon as it proves longer than MAX_BODY_BYTES.
+
+    A chunked body has no Content-Length; Werkzeug then stops at the limit and returns the
+    body cut short (which Bolt would refuse as 401), so the limit is enforced here too.
+    """
+    body = bytearray()
+    while len(body) <= MAX_BODY_BYTES:
+        chunk = request.stream.read(MAX_BODY_BYTES + 1 - len(body))
+        if not chunk:
+            return bytes(body)
+        body += chunk
+    return None
+
+
+def require_signature_verification(bolt_app: App) -> None:
+    """Refuse to serve an App that would take unsigned requests over HTTP.
+
+    Bolt keeps both facts private; pinned slack-bolt 1.30 names them `_signing_secret` and
+    `_middleware_list` (tests/hardening/test_requests.py fails if that changes).
+    """
+    verifies = any(isinstance(m, RequestVerification) for m in bolt_app._middleware_list)
+    if not bolt_app._signing_secret or not verifies:
+        raise ConfigError(
+            "vram will not serve HTTP without Slack's signature check: set SLACK_SIGNING_SECRET "
+            "and keep Bolt's request verification on."
+        )
 
 
 def _bolt_app_from_env() -> App:
