@@ -30,6 +30,11 @@ class ApiCall:
     method: str
     params: dict
     authorized: bool
+    fault: "Fault | None" = None  # what it met instead of success, if scripted
+
+    @property
+    def succeeded(self) -> bool:
+        return self.authorized and self.fault is None
 
 
 @dataclass(frozen=True)
@@ -101,9 +106,9 @@ class SlackWebApiStub:
             self._changed.wait_for(lambda: len(self.posts()) >= n, timeout=timeout)
             return self.posts()
 
-    def record(self, method: str, params: dict, authorized: bool) -> dict:
+    def record(self, method: str, params: dict, authorized: bool, fault=None) -> dict:
         with self._changed:
-            self.calls.append(ApiCall(method, params, authorized))
+            self.calls.append(ApiCall(method, params, authorized, fault))
             self._changed.notify_all()
             if not authorized:
                 return {"ok": False, "error": "not_authed"}
@@ -113,7 +118,7 @@ class SlackWebApiStub:
         """Record the call, then (after any scripted delay) its status, headers and body."""
         with self._changed:
             fault = self._faults[method].popleft() if self._faults[method] else None
-        result = self.record(method, params, authorized)
+        result = self.record(method, params, authorized, fault)
         headers = {"Content-Type": "application/json; charset=utf-8"}
         if fault is None:
             return 200, headers, json.dumps(result).encode("utf-8")
