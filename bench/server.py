@@ -2,6 +2,7 @@
 
 import http.client
 import os
+import signal
 import subprocess
 import tempfile
 import time
@@ -84,7 +85,7 @@ class Gunicorn:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
