@@ -2,6 +2,7 @@
 127.0.0.1 under signed /vram requests from concurrent clients, ours against the bare app;
 then, for ours, app_mention events whose answers must all reach the Web API stand-in."""
 
+import statistics
 import time
 
 from bench.bare_app import CONSTANT
@@ -47,9 +48,17 @@ def check_ack(index: int, status: int, payload: bytes) -> str | None:
     return None if status == 200 else f"HTTP {status}"
 
 
-def commands(spec: str, web_api: SlackWebApiStub, total: int, clients: int, limit_s: float) -> dict:
+def workers_env(workers: int) -> dict[str, str]:
+    """gunicorn takes its default --workers from WEB_CONCURRENCY, which Heroku sets at dyno
+    boot (2 on Eco, Basic and Standard-1X dynos); the Procfile leaves it to the platform."""
+    return {"WEB_CONCURRENCY": str(workers)}
+
+
+def commands(
+    spec: str, web_api: SlackWebApiStub, total: int, clients: int, limit_s: float, workers: int
+) -> dict:
     check = check_ours if spec == OURS else check_bare
-    with Gunicorn(spec, web_api.url) as server:
+    with Gunicorn(spec, web_api.url, workers_env(workers)) as server:
         server.start()
         run_load(
             server.port, command_request, check, total=WARMUP_REQUESTS, clients=4, time_limit_s=30
@@ -85,9 +94,11 @@ def commands(spec: str, web_api: SlackWebApiStub, total: int, clients: int, limi
         }
 
 
-def mentions(web_api: SlackWebApiStub, total: int, clients: int, limit_s: float) -> dict:
+def mentions(
+    web_api: SlackWebApiStub, total: int, clients: int, limit_s: float, workers: int
+) -> dict:
     """Every mention acknowledged with 200, and every one answered once in its own thread."""
-    with Gunicorn(OURS, web_api.url) as server:
+    with Gunicorn(OURS, web_api.url, workers_env(workers)) as server:
         server.start()
         already = len(web_api.posts())
         result = run_load(
@@ -111,9 +122,49 @@ def mentions(web_api: SlackWebApiStub, total: int, clients: int, limit_s: float)
         }
 
 
-def run(web_api: SlackWebApiStub, total: int, events: int, clients: int, limit_s: float) -> dict:
+def run(
+    web_api: SlackWebApiStub,
+    total: int,
+    events: int,
+    clients: int,
+    limit_s: float,
+    workers: int,
+    rounds: int,
+) -> dict:
+    """Ours and bare alternate for `rounds` rounds, so that both meet the machine's slow and
+    fast moments alike; each figure is the median over the rounds, counts are summed."""
+    runs: dict[str, list[dict]] = {"ours": [], "bare": []}
+    for _ in range(rounds):
+        runs["ours"].append(commands(OURS, web_api, total, clients, limit_s, workers))
+        runs["bare"].append(commands(BARE, web_api, total, clients, limit_s, workers))
     return {
-        "ours": commands(OURS, web_api, total, clients, limit_s),
-        "bare": commands(BARE, web_api, total, clients, limit_s),
-        "mentions": mentions(web_api, events, clients, limit_s),
+        "rounds": rounds,
+        "ours": median_of(runs["ours"]),
+        "bare": median_of(runs["bare"]),
+        "ours_runs": runs["ours"],
+        "bare_runs": runs["bare"],
+        # what WEB_CONCURRENCY bought: the same load on gunicorn's own default, one worker
+        "ours_1_worker": commands(OURS, web_api, total, clients, limit_s, 1),
+        "mentions": mentions(web_api, events, clients, limit_s, workers),
     }
+
+
+SUMMED = ("requested", "answered", "errors")
+LAST = ("workers", "clients", "rss_after_warmup_kib", "rss_at_quarter_kib", "rss_at_end_kib",
+        "peak_rss_kib", "pss_kib", "timed_out")  # fmt: skip
+
+
+def median_of(runs: list[dict]) -> dict:
+    merged: dict = {}
+    for key in runs[0]:
+        values = [run[key] for run in runs]
+        if key in SUMMED:
+            merged[key] = sum(values)
+        elif key in LAST:
+            merged[key] = values[-1]
+        elif key == "error_samples":
+            merged[key] = [sample for run in runs for sample in run[key]][:5]
+        else:
+            merged[key] = statistics.median(values)
+    merged["timed_out"] = any(run["timed_out"] for run in runs)
+    return merged

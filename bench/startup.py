@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+from bench.http_load import workers_env
 from bench.server import BARE, OURS, REPO, Gunicorn
 
 
@@ -24,12 +25,12 @@ def cli(runs: int) -> dict:
     }
 
 
-def first_answer(api_url: str, runs: int) -> dict:
+def first_answer(api_url: str, runs: int, workers: int) -> dict:
     results = {}
     for name, spec in (("ours", OURS), ("bare", BARE)):
         times = []
         for _ in range(runs):
-            with Gunicorn(spec, api_url) as server:
+            with Gunicorn(spec, api_url, workers_env(workers)) as server:
                 times.append(server.start())
         results[name] = _stats(times)
     return results
