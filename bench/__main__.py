@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import adversarial, http_load, in_process, startup
-from bench.machine import machine_facts
+from bench.machine import cpu_check_ms, machine_facts
 from bot.web_api_stub import SlackWebApiStub
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
@@ -42,16 +42,21 @@ def main(argv: list[str] | None = None) -> None:
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine_facts(),
         "counts": counts,
+        "cpu_check_ms": [cpu_check_ms()],
     }
+    checks = results["cpu_check_ms"]
     with SlackWebApiStub() as web_api:
         results["in_process"] = in_process.run(web_api.url, counts["dispatch"], TIME_LIMIT_S)
+        checks.append(cpu_check_ms())
         results["adversarial"] = adversarial.run(web_api.url, counts["random_inputs"])
+        checks.append(cpu_check_ms())
         results["startup"] = {
             **startup.cli(counts["cli_runs"]),
             "first_answer": startup.first_answer(
                 web_api.url, counts["start_runs"], counts["workers"]
             ),
         }
+        checks.append(cpu_check_ms())
         results["http"] = http_load.run(
             web_api,
             counts["requests"],
@@ -61,6 +66,7 @@ def main(argv: list[str] | None = None) -> None:
             counts["workers"],
             counts["rounds"],
         )
+    checks.append(cpu_check_ms())
     results["bench_wall_s"] = round(time.perf_counter() - started, 1)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
@@ -129,6 +135,7 @@ def table(r: dict) -> str:
         f"Python {m['python']} · {r['when']} · {r['bench_wall_s']} s",
         f"server: the Procfile's web: command on 127.0.0.1, WEB_CONCURRENCY={workers} "
         f"({workers} gunicorn workers, as Heroku sets on its smallest dynos)",
+        f"machine noise: CPU check {min(r['cpu_check_ms']):.1f}–{max(r['cpu_check_ms']):.1f} ms⁴",
         "  ".join(cell.ljust(width) for cell, width in zip(header, widths, strict=True)).rstrip(),
     ]
     lines += [
@@ -140,6 +147,8 @@ def table(r: dict) -> str:
         "² how many times slower (or larger) than the bare app; for throughput, bare ÷ ours.",
         f"³ HTTP figures: median of {rounds} runs, ours and bare alternating; "
         f"RSS and PSS from the last run.",
+        "⁴ the same pure-Python loop, timed between the phases: on a shared VM, when it is "
+        "slower, so is everything else.",
         f"slowest adversarial input: estimate '{adv['estimate']['slowest']}', "
         f"dispatch '{adv['dispatch']['slowest']}'.",
     ]

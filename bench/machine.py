@@ -2,6 +2,8 @@
 
 import os
 import platform
+import statistics
+import time
 from pathlib import Path
 
 
@@ -63,3 +65,14 @@ def _status_kib(path: Path, key: str) -> int:
         if line.startswith(key + ":"):
             return int(line.split()[1])
     return 0
+
+
+def cpu_check_ms() -> float:
+    """A fixed pure-Python loop, median of 5: on a shared VM the same work takes longer when a
+    neighbour is busy, and every other figure of the run moves with it."""
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(i * i for i in range(200_000))
+        times.append(time.perf_counter() - started)
+    return round(statistics.median(times) * 1e3, 2)
