@@ -83,13 +83,14 @@ def assumptions(query: Query, footprint: Footprint, planning: Footprint) -> tupl
             f"Recommended counts leave room for one sequence of the native context "
             f"({model.native_context:,} tokens)."
         )
-    notes.append(
-        f"Recommended: {VLLM.name} at --gpu-memory-utilization {float(VLLM.gpu_memory_utilization):g}, "
-        f"{format_bytes(VLLM.runtime_reserve_bytes)} runtime reserve per GPU, tensor parallel "
-        "dividing the attention heads (1, 2, 4, 8), pipeline parallel across 8-GPU nodes."
-    )
-    notes.append(
-        "Card memory is what CUDA sees (A100/H100 80GB: 79.2 GiB), not the marketing figure. "
-        "GB = 10^9 bytes, GiB = 2^30 bytes; 32k context = 32,768 tokens."
-    )
+    notes.extend(_ALWAYS)
     return tuple(notes)
+
+
+_ALWAYS = (
+    f"Recommended: {VLLM.name} at --gpu-memory-utilization {float(VLLM.gpu_memory_utilization):g}, "
+    f"{format_bytes(VLLM.runtime_reserve_bytes)} runtime reserve per GPU, tensor parallel "
+    "dividing the attention heads (1, 2, 4, 8), pipeline parallel across 8-GPU nodes.",
+    "Card memory is what CUDA sees (A100/H100 80GB: 79.2 GiB), not the marketing figure. "
+    "GB = 10^9 bytes, GiB = 2^30 bytes; 32k context = 32,768 tokens.",
+)

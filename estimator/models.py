@@ -6,6 +6,7 @@ is vLLM's page arithmetic (estimator/attention.py, ../shared/reference/FACTS.md)
 """
 
 import difflib
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -220,6 +221,9 @@ class Model:
         )
         return math.ceil(per_token)
 
+    # Catalog models live as long as the process, so the cache holds no stray references;
+    # a plan asks the same question for every layout it tries (≈12 times per estimate).
+    @functools.lru_cache(maxsize=4096)  # noqa: B019
     def kv_bytes_per_sequence(
         self,
         context_tokens: int,
