@@ -12,8 +12,10 @@ from dataclasses import dataclass
 PRIVATE_FLAGS = frozenset({"private", "-p", "--private"})
 HELP_WORDS = frozenset({"help", "-h", "--help", "?", "usage"})
 
-_LINK = re.compile(r"<(?:https?|mailto):[^>|]*\|([^>]*)>|<((?:https?|mailto):[^>]*)>")
-_OTHER_MARKUP = re.compile(r"<[@#!][^>]*>")  # mentions, channels, <!here>, <!date…>
+# Slack escapes a literal '<' in message text, so markup never nests: excluding '<' inside a
+# tag keeps each scan from running to the end of the text at every unclosed '<' (quadratic).
+_LINK = re.compile(r"<(?:https?|mailto):[^<>|]*\|([^<>]*)>|<((?:https?|mailto):[^<>]*)>")
+_OTHER_MARKUP = re.compile(r"<[@#!][^<>]*>")  # mentions, channels, <!here>, <!date…>
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
 

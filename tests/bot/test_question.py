@@ -26,3 +26,8 @@ from bot.question import Question, question_from_slack
 )
 def test_question_from_slack(text, question):
     assert question_from_slack(text) == question
+
+
+def test_unclosed_markup_is_left_as_text_and_closed_markup_still_goes():
+    assert question_from_slack("a <https://x|y <https://z|w> b").text == "a <https://x|y w b"
+    assert question_from_slack("<@U1 <@U0VRAM> 70B").text == "<@U1 70B"
