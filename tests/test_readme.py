@@ -1,0 +1,29 @@
+"""The README's example answers are what the program prints today (they were copied from real runs)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["-m", "estimator", "70B", "fp16"],
+        [
+            "-m",
+            "bot",
+            "--local",
+            "/vram does llama-3.1-70b int4 with 32k context for 20 users fit on 2 H100?",
+        ],
+    ],
+    ids=["cli", "slack-local"],
+)
+def test_example_answer_is_current(command):
+    printed = subprocess.run(
+        [sys.executable, *command], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    assert printed.rstrip("\n") in README
