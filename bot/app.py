@@ -48,6 +48,6 @@ def build_app_from_settings(settings: Settings) -> App:
 
 def _log_listener_failure(error: Exception, body: dict) -> None:
     """A failure that escaped a listener's ack function (a bug): one line, the user sees
-    Bolt's default. Replies posted after the ack report their own failures (bot.answer)."""
+    Bolt's default. Replies posted after the ack report their own failures (bot.post)."""
     event = body.get("event", {}).get("type") or body.get("command") or body.get("type")
     log_failure(error, f"acknowledging {event}")

@@ -152,7 +152,7 @@ def new_bolt_app(
 
 class _ReportedByUs(logging.Filter):
     """slack_sdk logs a failed request at ERROR before its retry handlers even run; the
-    exception reaches our code, which says once what failed (bot.answer), or nothing if a
+    exception reaches our code, which says once what failed (bot.post), or nothing if a
     retry succeeded."""
 
     PREFIXES = ("Failed to send a request to Slack API server", "Failed to decode Slack API")

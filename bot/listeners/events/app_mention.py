@@ -2,7 +2,8 @@
 
 from slack_sdk import WebClient
 
-from bot.answer import Destination, post_reply, reply_to_text
+from bot.answer import reply_to_text
+from bot.post import Destination, post_reply
 
 INVOCATION = "@vram"
 
