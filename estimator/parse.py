@@ -10,7 +10,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from estimator import models
+from estimator import model_names
 from estimator.errors import QueryError
 from estimator.gpus import find_gpu
 from estimator.precisions import (
@@ -287,8 +287,8 @@ def _tokenize(text: str, understood: _Understood) -> None:
 
 def _unknown_error(words: list[str]) -> QueryError:
     word = words[0]
-    if models.looks_like_model_name(word):
-        suggestions = models.suggest_models(word)
+    if model_names.looks_like_model_name(word):
+        suggestions = model_names.suggest_models(word)
         hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
         return QueryError(
             f"I don't know the model '{word}'.{hint} A bare size works for any model: 70B fp16.",
@@ -312,7 +312,7 @@ def parse(text: str) -> Query:
         raise QueryError("Tell me a model size or name.")
 
     model = None
-    match = models.find_model(normalised)
+    match = model_names.find_model(normalised)
     if match is not None:
         model = match.model
         normalised = normalised[: match.start] + " " + normalised[match.end :]

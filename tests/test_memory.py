@@ -3,7 +3,7 @@
 import pytest
 
 from estimator import estimate
-from estimator.models import find_model
+from estimator.model_names import find_model
 
 GB = 10**9
 

@@ -8,13 +8,8 @@ from fractions import Fraction
 import pytest
 
 from estimator.attention import FullAttention, MultiLatentAttention, SlidingWindow
-from estimator.models import (
-    ALL_MODELS,
-    MODELS_BY_KEY,
-    find_model,
-    looks_like_model_name,
-    suggest_models,
-)
+from estimator.model_names import find_model, looks_like_model_name, suggest_models
+from estimator.models import ALL_MODELS, MODELS_BY_KEY
 from estimator.precisions import find_precision
 
 FP16 = Fraction(16)
