@@ -1,13 +1,11 @@
 """Query -> Estimate: every number of the answer, computed once."""
 
-import math
 from dataclasses import replace
 
 from estimator.describe import assumptions, understood
-from estimator.engine import RULE_OF_THUMB_OVERHEAD
 from estimator.estimate import Estimate, GpuPlan
 from estimator.gpus import ALL_GPUS, DEFAULT_GPUS
-from estimator.memory import Footprint, closest_model, footprint
+from estimator.memory import Footprint, allowance_bytes, closest_model, footprint, weights_bytes
 from estimator.plan import gpu_plan, inverse
 from estimator.query import GpuRequest, Query
 
@@ -42,35 +40,37 @@ def estimate_query(query: Query) -> Estimate:
     shown = footprint(query)
     # Plans are made against a real workload: the one asked for, or one sequence of the
     # model's native context when the architecture is known.
-    planning = footprint(query, with_native_context=True)
+    planning = footprint(query, with_native_context=True) if shown.uses_allowance else shown
+    requests = _requests(query)
     # An inverse question asks what fits on the cards named: no yes/no verdict for them.
     plans = tuple(
         _what_fits(query, planning, gpu_plan(query, planning, request.gpu, request), request)
         if not query.solve_for
         else gpu_plan(query, planning, request.gpu)
-        for request in _requests(query)
+        for request in requests
     )
     solved = None
     if query.solve_for:
-        solved = inverse(query, _with_architecture(query, planning), _requests(query)[0])
+        solved = inverse(query, _with_architecture(query, planning), requests[0])
+    # A named model, or a stand-in for a bare size with a workload; None for a bare size alone.
     kv_model = shown.kv_model or planning.kv_model
-    kv_per_token = kv_model.kv_bytes_per_token(shown.kv_bits) if kv_model else None
+    kv_cache = shown.kv_cache_bytes()
     full_kv = shown.kv_cache_bytes(windowed=False)
+    # The article's rule counts every weight at the format's bits, as for a bare size.
+    rule_weights = weights_bytes(query.params, query.precision, None)
     return Estimate(
         query=query,
         understood=understood(query, shown),
         weights_bytes=shown.weights_bytes,
-        kv_bytes_per_token=kv_per_token if query.model or not shown.uses_allowance else None,
-        kv_cache_bytes=shown.kv_cache_bytes(),
+        kv_bytes_per_token=kv_model.kv_bytes_per_token(shown.kv_bits) if kv_model else None,
+        kv_cache_bytes=kv_cache,
         overhead_bytes=shown.overhead_bytes,
         total_bytes=shown.total_bytes,
-        rule_of_thumb_bytes=math.ceil(
-            math.ceil(query.params * query.precision.bits / 8) * (1 + RULE_OF_THUMB_OVERHEAD)
-        ),
+        rule_of_thumb_bytes=rule_weights + allowance_bytes(rule_weights),
         gpus=plans,
         assumptions=assumptions(query, shown, planning),
         context_tokens=shown.context_tokens,
         sequences=shown.sequences,
         inverse=solved,
-        kv_cache_bytes_full_attention=full_kv if full_kv != shown.kv_cache_bytes() else None,
+        kv_cache_bytes_full_attention=full_kv if full_kv != kv_cache else None,
     )

@@ -33,6 +33,11 @@ def weights_bytes(params: int, precision: Precision, model: Model | None) -> int
     return math.ceil((quantised * precision.bits + unquantised * UNQUANTISED_BITS) / BITS_PER_BYTE)
 
 
+def allowance_bytes(weights: int) -> int:
+    """The article's 20 % on top of the weights, for activations and the KV cache."""
+    return math.ceil(weights * RULE_OF_THUMB_OVERHEAD)
+
+
 def closest_model(params: int) -> Model:
     """The catalog's dense model nearest in size, to stand in for an unknown architecture."""
     dense = [model for model in ALL_MODELS if not model.is_moe]
@@ -99,8 +104,7 @@ def footprint(query: Query, *, with_native_context: bool = False) -> Footprint:
     kv_bits = workload.kv_format.bits if workload.kv_format else query.precision.kv_bits
     kv_model = query.model
     if not workload.given and (kv_model is None or not with_native_context):
-        allowance = math.ceil(weights * RULE_OF_THUMB_OVERHEAD)
-        return Footprint(weights, allowance, None, kv_bits, None, 1)
+        return Footprint(weights, allowance_bytes(weights), None, kv_bits, None, 1)
     if kv_model is None:
         kv_model = closest_model(query.params)
     context = workload.context_tokens or kv_model.native_context

@@ -1,11 +1,15 @@
 """Estimate -> plain text, for the command line and for Slack's notification fallback."""
 
+from estimator.engine import RULE_OF_THUMB_OVERHEAD
 from estimator.estimate import Estimate, GpuPlan
 from estimator.units import format_gb, format_gib
 
 
 def _both(n_bytes: int) -> str:
     return f"{format_gib(n_bytes):>11}  ({format_gb(n_bytes)})"
+
+
+_ALLOWANCE_NOTE = f"{float(RULE_OF_THUMB_OVERHEAD) * 100:g} % allowance: activations, KV cache"
 
 
 def breakdown_rows(estimate: Estimate) -> list[tuple[str, int, str]]:
@@ -23,7 +27,7 @@ def breakdown_rows(estimate: Estimate) -> list[tuple[str, int, str]]:
             ("runtime reserve", estimate.overhead_bytes, "per GPU: CUDA context, activations")
         )
     else:
-        rows.append(("overhead", estimate.overhead_bytes, "20 % allowance: activations, KV cache"))
+        rows.append(("overhead", estimate.overhead_bytes, _ALLOWANCE_NOTE))
     return rows
 
 
