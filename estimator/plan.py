@@ -115,9 +115,10 @@ def _kv_room(footprint: Footprint, layout: Layout, gpu: Gpu) -> int:
 def inverse(query: Query, footprint: Footprint, request: GpuRequest) -> Inverse:
     """Largest context (or number of sequences) that fits on the requested cards."""
     count = request.count or 1
-    layout = next((c for c in layouts(footprint, query) if c.gpus == count), None)
+    candidates = layouts(footprint, query)
+    layout = next((c for c in candidates if c.gpus == count), None)
     if layout is None:
-        accepted = ", ".join(str(c.gpus) for c in layouts(footprint, query))
+        accepted = ", ".join(str(c.gpus) for c in candidates)
         raise QueryError(
             f"vLLM cannot split this model over {count} GPUs; it takes {accepted}.",
             example="llama-3.1-70b max ctx on 2x h100",
