@@ -1,9 +1,6 @@
 """Requests as Slack sends them, signed, built with the tests' own helpers (tests/bot/conftest.py)."""
 
-import time
-
-from slack_sdk.signature import SignatureVerifier
-
+from bot.signing import slack_headers
 from tests.bot.conftest import command_body, event_body, make_mention
 
 FORM = "application/x-www-form-urlencoded"
@@ -17,11 +14,4 @@ __all__ = ["FORM", "JSON", "QUERY", "command_body", "event_body", "make_mention"
 
 def signed(body: str, content_type: str, secret: str = SIGNING_SECRET) -> dict[str, str]:
     """The headers Slack adds: a timestamp and the v0 HMAC of `v0:{timestamp}:{body}`."""
-    timestamp = str(int(time.time()))
-    return {
-        "Content-Type": content_type,
-        "X-Slack-Request-Timestamp": timestamp,
-        "X-Slack-Signature": SignatureVerifier(secret).generate_signature(
-            timestamp=timestamp, body=body
-        ),
-    }
+    return slack_headers(body, content_type, secret)

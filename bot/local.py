@@ -13,12 +13,11 @@ import time
 from itertools import count
 from urllib.parse import urlencode
 
-from slack_sdk.signature import SignatureVerifier
-
 from bot.app import build_app
 from bot.http import EVENTS_PATH, create_flask_app
 from bot.listeners.commands.vram_command import COMMAND
 from bot.render.plain import blocks_as_text
+from bot.signing import slack_headers
 from bot.web_api_stub import BOT_USER_ID, TEAM_ID, SlackWebApiStub
 
 USER_ID = "U0YOU"
@@ -37,10 +36,9 @@ class LocalSlack:
 
     def __init__(self) -> None:
         self.web_api = SlackWebApiStub().start()
-        signing_secret = secrets.token_hex(16)
-        self._signer = SignatureVerifier(signing_secret)
+        self._signing_secret = secrets.token_hex(16)
         bolt_app = build_app(
-            token="xoxb-local", signing_secret=signing_secret, api_url=self.web_api.url
+            token="xoxb-local", signing_secret=self._signing_secret, api_url=self.web_api.url
         )
         self._http = create_flask_app(bolt_app).test_client()
         self._timestamps = count(1)
@@ -105,12 +103,7 @@ class LocalSlack:
         return "\n".join(_describe_post(post.method, post.params) for post in posts) or "(no reply)"
 
     def _post(self, body: str, content_type: str):
-        timestamp = str(int(time.time()))
-        headers = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": self._signer.generate_signature(timestamp=timestamp, body=body),
-        }
+        headers = slack_headers(body, content_type, self._signing_secret)
         return self._http.post(EVENTS_PATH, data=body, headers=headers)
 
     def _next_ts(self) -> str:

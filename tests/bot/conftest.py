@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pytest
-from slack_sdk.signature import SignatureVerifier
 from werkzeug.serving import make_server
 
 from bot.app import build_app
 from bot.http import create_flask_app
+from bot.signing import slack_headers
 from bot.web_api_stub import BOT_USER_ID, TEAM_ID, SlackWebApiStub
 
 SIGNING_SECRET = "test-signing-secret-7f3a9c"
@@ -63,20 +63,18 @@ class SignedSender:
     signing_secret: str = SIGNING_SECRET
 
     def post(self, body: str, content_type: str, timestamp=None, signature=None, headers=()):
-        timestamp = str(int(time.time()) if timestamp is None else timestamp)
-        if signature is None:
-            signer = SignatureVerifier(self.signing_secret)
-            signature = signer.generate_signature(timestamp=timestamp, body=body)
+        signed = slack_headers(
+            body,
+            content_type,
+            self.signing_secret,
+            timestamp=None if timestamp is None else str(timestamp),
+            signature=signature,
+        )
         request = urllib.request.Request(
             self.url,
             data=body.encode("utf-8"),
             method="POST",
-            headers={
-                "Content-Type": content_type,
-                "X-Slack-Request-Timestamp": timestamp,
-                "X-Slack-Signature": signature,
-                **dict(headers),
-            },
+            headers={**signed, **dict(headers)},
         )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:

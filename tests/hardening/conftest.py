@@ -7,10 +7,10 @@ import time
 
 import pytest
 from slack_bolt import BoltRequest
-from slack_sdk.signature import SignatureVerifier
 
 from bot.app import build_app
 from bot.config import web_client
+from bot.signing import slack_headers
 from tests.bot.conftest import (  # noqa: F401  fixtures, found by pytest under these names
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -38,14 +38,8 @@ def bolt_app(web_api):  # noqa: F811  the fixture imported above
 
 def signed_bolt_request(body: str, content_type: str) -> BoltRequest:
     """What the Flask adapter hands Bolt for a request Slack signed just now."""
-    timestamp = str(int(time.time()))
-    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=timestamp, body=body)
-    headers = {
-        "content-type": [content_type],
-        "x-slack-request-timestamp": [timestamp],
-        "x-slack-signature": [signature],
-    }
-    return BoltRequest(body=body, headers=headers)
+    signed = slack_headers(body, content_type, SIGNING_SECRET)
+    return BoltRequest(body=body, headers={name.lower(): [value] for name, value in signed.items()})
 
 
 @pytest.fixture
