@@ -45,7 +45,7 @@ def _build_index() -> tuple[dict[tuple[str, ...], Model], frozenset[tuple[str, .
             tokens = _tokens(name)
             if index.setdefault(tokens, model) is not model:
                 raise ValueError(
-                    f"models.toml: '{name}' names both {index[tokens].key} and {model.key}"
+                    f"data/models: '{name}' names both {index[tokens].key} and {model.key}"
                 )
             if not _HAS_SIZE.search("".join(tokens)):
                 sizeless.add(tokens)

@@ -1,4 +1,4 @@
-"""The model catalog (data/models.toml): architectures, the parameter counts computed from
+"""The model catalog (data/models/*.toml): architectures, the parameter counts computed from
 them, and the KV cache they need. Finding a model named in a question: estimator.model_names.
 
 Parameter formulas follow the modules transformers builds from each config.json; the KV cache
@@ -17,7 +17,7 @@ from estimator.attention import (
     SlidingWindow,
 )
 from estimator.precisions import find_precision
-from estimator.tables import load_table
+from estimator.tables import load_rows
 
 # vLLM allocates the KV cache in blocks of 16 tokens (its default --block-size), so a sequence
 # holds a whole number of blocks.
@@ -43,7 +43,7 @@ class ParamGroups:
 
 @dataclass(frozen=True)
 class Model:
-    """One catalog entry. Field meanings: the header of data/models.toml."""
+    """One catalog entry. Field meanings: data/models/README.md."""
 
     key: str
     display_name: str
@@ -110,7 +110,7 @@ class Model:
         if any(f is None for f in mla) and any(f is not None for f in mla):
             problems.append("MLA needs kv_lora_rank, qk_nope/qk_rope_head_dim and v_head_dim")
         if problems:
-            raise ValueError(f"models.toml, {self.key}: " + "; ".join(problems))
+            raise ValueError(f"data/models, {self.key}: " + "; ".join(problems))
 
     @property
     def is_moe(self) -> bool:
@@ -259,7 +259,7 @@ def _model(row: dict) -> Model:
     return Model(**fields)
 
 
-ALL_MODELS: tuple[Model, ...] = tuple(_model(row) for row in load_table("models.toml")["model"])
+ALL_MODELS: tuple[Model, ...] = tuple(_model(row) for row in load_rows("models", "model"))
 MODELS_BY_KEY: dict[str, Model] = {model.key: model for model in ALL_MODELS}
 if len(MODELS_BY_KEY) != len(ALL_MODELS):
-    raise ValueError("models.toml: duplicate keys")
+    raise ValueError("data/models: duplicate keys")

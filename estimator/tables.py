@@ -7,6 +7,20 @@ from importlib import resources
 
 
 @cache
+def load_rows(folder: str, key: str) -> tuple[dict, ...]:
+    """Every `[[key]]` row of every TOML file under data/<folder>, files in name order."""
+    files = sorted(
+        (
+            f
+            for f in resources.files("estimator").joinpath(f"data/{folder}").iterdir()
+            if f.name.endswith(".toml")
+        ),
+        key=lambda f: f.name,
+    )
+    return tuple(row for f in files for row in tomllib.loads(f.read_text(encoding="utf-8"))[key])
+
+
+@cache
 def load_table(filename: str) -> dict:
     text = resources.files("estimator").joinpath(f"data/{filename}").read_text(encoding="utf-8")
     return tomllib.loads(text)

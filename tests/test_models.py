@@ -34,7 +34,7 @@ REQUIRED = [
     "falcon-40b", "falcon-180b", "opt-13b",
 ]  # fmt: skip
 
-# Published counts, carried here so that a change to models.toml cannot move the target.
+# Published counts, carried here so that a change to the catalog cannot move the target.
 PUBLISHED_PARAMS = {
     # ../shared/reference/cases.json params-llama-3.1-8b: llama.cpp 'model params = 8.03 B';
     # exact: 8,030,261,248 (vocab 128256 untied, 32 layers, hidden 4096, ffn 14336, 8 KV heads)
