@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from estimator.describe import assumptions, understood
+from estimator import describe
 from estimator.estimate import Estimate, GpuPlan
 from estimator.gpus import ALL_GPUS, DEFAULT_GPUS
 from estimator.memory import Footprint, allowance_bytes, closest_model, footprint, weights_bytes
@@ -36,6 +36,20 @@ def _what_fits(query: Query, planning: Footprint, plan: GpuPlan, request: GpuReq
     return replace(plan, requested_max_sequences=held)
 
 
+def _in_words(plan: GpuPlan, shown: Footprint, planning: Footprint) -> GpuPlan:
+    """The minimum follows from the figures shown; the layout from the planning workload."""
+    engine = planning.engine
+    plan = replace(plan, min_count=shown.min_count(plan.gpu.memory_bytes))
+    return replace(
+        plan,
+        recommendation=describe.recommendation(
+            plan, engine.name, engine.max_nodes, engine.gpus_per_node
+        ),
+        verdict=describe.verdict(plan, engine.name),
+        min_count_reason=describe.min_count_reason(plan, shown),
+    )
+
+
 def estimate_query(query: Query) -> Estimate:
     shown = footprint(query)
     # Plans are made against a real workload: the one asked for, or one sequence of the
@@ -44,9 +58,13 @@ def estimate_query(query: Query) -> Estimate:
     requests = _requests(query)
     # An inverse question asks what fits on the cards named: no yes/no verdict for them.
     plans = tuple(
-        _what_fits(query, planning, gpu_plan(query, planning, request.gpu, request), request)
-        if not query.solve_for
-        else gpu_plan(query, planning, request.gpu)
+        _in_words(
+            _what_fits(query, planning, gpu_plan(query, planning, request.gpu, request), request)
+            if not query.solve_for
+            else gpu_plan(query, planning, request.gpu),
+            shown,
+            planning,
+        )
         for request in requests
     )
     solved = None
@@ -58,19 +76,23 @@ def estimate_query(query: Query) -> Estimate:
     full_kv = shown.kv_cache_bytes(windowed=False)
     # The article's rule counts every weight at the format's bits, as for a bare size.
     rule_weights = weights_bytes(query.params, query.precision, None)
+    rule_of_thumb = rule_weights + allowance_bytes(rule_weights)
+    rule_note = describe.rule_of_thumb_note(rule_of_thumb, shown.total_bytes)
     return Estimate(
         query=query,
-        understood=understood(query, shown),
+        understood=describe.understood(query, shown),
         weights_bytes=shown.weights_bytes,
         kv_bytes_per_token=kv_model.kv_bytes_per_token(shown.kv_bits) if kv_model else None,
         kv_cache_bytes=kv_cache,
         overhead_bytes=shown.overhead_bytes,
         total_bytes=shown.total_bytes,
-        rule_of_thumb_bytes=rule_weights + allowance_bytes(rule_weights),
+        rule_of_thumb_bytes=rule_of_thumb,
         gpus=plans,
-        assumptions=assumptions(query, shown, planning),
+        assumptions=(*describe.assumptions(query, shown, planning), *filter(None, [rule_note])),
+        parts=describe.parts(query, shown),
         context_tokens=shown.context_tokens,
         sequences=shown.sequences,
         inverse=solved,
         kv_cache_bytes_full_attention=full_kv if full_kv != kv_cache else None,
+        inverse_sentence=describe.inverse_sentence(solved, query),
     )

@@ -1,7 +1,14 @@
-"""The words of an answer: what was understood, and the assumptions behind the numbers."""
+"""The words of an answer: what was understood, the breakdown's parts with the sentence that
+explains each figure, the plans' verdicts, and the assumptions behind the numbers. Renderers
+print these; they never compose a sentence about the numbers themselves."""
+
+import math
+from fractions import Fraction
 
 from estimator.engine import RULE_OF_THUMB_OVERHEAD, VLLM
+from estimator.estimate import GpuPlan, Inverse, Part
 from estimator.memory import Footprint
+from estimator.models import BLOCK_TOKENS
 from estimator.query import Query
 from estimator.units import format_bytes
 
@@ -25,8 +32,10 @@ def understood(query: Query, footprint: Footprint) -> str:
     workload = query.workload
     if workload.given:
         sequences = footprint.sequences
+        typical = " (typical request)" if footprint.longest_sequence_tokens else ""
         parts.append(
-            f"{footprint.context_tokens:,}-token context × {sequences} sequence{'s' * (sequences != 1)}"
+            f"{footprint.context_tokens:,}-token context{typical} × {sequences} "
+            f"sequence{'s' * (sequences != 1)}"
         )
         kv_name = (
             workload.kv_format.name if workload.kv_format else f"{float(footprint.kv_bits):g}-bit"
@@ -78,13 +87,143 @@ def assumptions(query: Query, footprint: Footprint, planning: Footprint) -> tupl
             "Sliding-window layers hold only their window (vLLM's hybrid allocator, llama.cpp); "
             f"with every layer at full context the KV cache would be {format_bytes(full)}."
         )
-    if query.workload.context_tokens is None and planning.kv_model is not None and model:
+    if footprint.longest_sequence_tokens:
+        notes.append(
+            f"No context given: each of the {footprint.sequences:,} sequences is sized at a "
+            f"typical request of {footprint.context_tokens:,} tokens (add ctx=32k to change it); "
+            f"the cache still holds one sequence of the native {footprint.longest_sequence_tokens:,}."
+        )
+    elif query.workload.context_tokens is None and planning.kv_model is not None and model:
         notes.append(
             f"Recommended counts leave room for one sequence of the native context "
             f"({model.native_context:,} tokens)."
         )
     notes.extend(_ALWAYS)
     return tuple(notes)
+
+
+def rule_of_thumb_note(rule_of_thumb_bytes: int, total_bytes: int) -> str | None:
+    if rule_of_thumb_bytes == total_bytes:
+        return None
+    factor = f"{float(1 + RULE_OF_THUMB_OVERHEAD):g}"
+    return f"The classic rule of thumb (weights × {factor}) would say {format_bytes(rule_of_thumb_bytes)}."
+
+
+# ---------------------------------------------------------------------------- the breakdown
+
+
+def parts(query: Query, footprint: Footprint) -> tuple[Part, ...]:
+    """The rows of the breakdown; their bytes add up to the total."""
+    weights = Part("weights", footprint.weights_bytes, f"{query.precision.bits_label} per weight")
+    if footprint.uses_allowance:
+        share = f"{float(RULE_OF_THUMB_OVERHEAD) * 100:g} %"
+        return (
+            weights,
+            Part(
+                "overhead", footprint.allowance_bytes, f"{share} allowance: activations, KV cache"
+            ),
+        )
+    kv = Part("KV cache", footprint.kv_cache_bytes(), kv_sentence(footprint))
+    reserve = Part(
+        "runtime reserve", footprint.overhead_bytes, "per GPU: CUDA context, activations"
+    )
+    return (weights, kv, reserve) if kv.bytes else (weights, reserve)
+
+
+def _per_token(n_bytes: Fraction) -> str:
+    whole = n_bytes.denominator == 1
+    return f"{int(n_bytes):,} B/token" if whole else f"{float(n_bytes):,.1f} B/token"
+
+
+def kv_sentence(footprint: Footprint) -> str:
+    """The equation of the KV cache figure: bytes per token of each kind of layer, times the
+    tokens that kind holds (whole 16-token blocks), times the sequences."""
+    context, sequences, why = footprint.context_tokens, footprint.sequences, ""
+    longest = footprint.longest_sequence_tokens
+    if (
+        longest
+        and footprint.kv_cache_bytes()
+        > footprint.kv_model.kv_bytes_per_sequence(context, footprint.kv_bits) * sequences
+    ):
+        context, sequences = longest, 1
+        why = f" (one native-length sequence outgrows {footprint.sequences:,} typical ones)"
+    groups = footprint.kv_model.attention_layers()
+    terms = []
+    for spec, count in groups:
+        held = math.ceil(spec.tokens_held(context) / BLOCK_TOKENS) * BLOCK_TOKENS
+        per_layer = Fraction(spec.bytes_per_token(footprint.kv_bits))
+        if len(groups) == 1:
+            terms.append(f"{_per_token(per_layer * count)} × {held:,} tokens")
+        else:
+            kind = spec.kind.replace(" ", "-")
+            terms.append(f"{count} {kind} layers × {_per_token(per_layer)} × {held:,} tokens")
+    product = terms[0] if len(terms) == 1 else "(" + " + ".join(terms) + ")"
+    return f"{product} × {sequences:,} seq{why}"
+
+
+# ---------------------------------------------------------------------------- the plans
+
+
+def recommendation(plan: GpuPlan, engine_name: str, max_nodes: int, gpus_per_node: int) -> str:
+    if plan.recommended_count is None:
+        return (
+            f"does not fit any layout {engine_name} accepts, up to {max_nodes} nodes "
+            f"of {gpus_per_node}"
+        )
+    layout = f"TP {plan.tensor_parallel}"
+    if plan.pipeline_parallel and plan.pipeline_parallel > 1:
+        layout += f" × PP {plan.pipeline_parallel}"
+    return f"{plan.recommended_count} ({layout})"
+
+
+def verdict(plan: GpuPlan, engine_name: str) -> str | None:
+    if plan.requested_count is None:
+        return None
+    asked = f"{plan.requested_count} × {plan.gpu.name}"
+    if plan.fits_requested:
+        return f"Yes, it fits on {asked}."
+    if plan.requested_count not in plan.accepted_counts:
+        counts = ", ".join(str(count) for count in plan.accepted_counts[:6])
+        return (
+            f"No: {engine_name} cannot split this model over {plan.requested_count} GPUs "
+            f"(it takes {counts}…)."
+        )
+    needed = plan.recommended_count
+    line = f"No, it does not fit on {asked}" + (f"; it takes {needed}." if needed else ".")
+    held = plan.requested_max_sequences
+    if held is None:
+        return line
+    if held == 0:
+        return line + " Not even one sequence of that context fits there."
+    return line + f" There it holds {held} sequence{'s' * (held != 1)} of that context."
+
+
+def min_count_reason(plan: GpuPlan, footprint: Footprint) -> str | None:
+    """Why the minimum is more than the total over one card's memory: every card keeps its
+    own runtime reserve."""
+    naive = max(1, math.ceil(footprint.total_bytes / plan.gpu.memory_bytes))
+    if plan.min_count <= naive or footprint.uses_allowance:
+        return None
+    reserve = footprint.overhead_bytes
+    held = footprint.weights_bytes + footprint.kv_cache_bytes()
+    return (
+        f"{plan.min_count}, not {naive}: each card keeps its own {format_bytes(reserve)} runtime "
+        f"reserve ({naive} × {format_bytes(plan.gpu.memory_bytes)} < {format_bytes(held)} + "
+        f"{naive} × {format_bytes(reserve)})."
+    )
+
+
+def inverse_sentence(solved: Inverse | None, query: Query) -> str | None:
+    if solved is None:
+        return None
+    where = f"{solved.gpu_count} × {solved.gpu.name}"
+    if solved.solve_for == "users":
+        return f"Max concurrent sequences on {where}: {solved.value:,}"
+    line = f"Max context on {where}: {solved.value:,} tokens"
+    model = query.model
+    if model and solved.value > model.native_context:
+        line += f" (memory allows it; the model itself is trained for {model.native_context:,})"
+    return line
 
 
 _ALWAYS = (

@@ -11,6 +11,16 @@ from estimator.query import Query
 
 
 @dataclass(frozen=True)
+class Part:
+    """One row of the breakdown: what it is, its bytes, and a sentence that explains the figure
+    (the renderers print all three and decide nothing)."""
+
+    name: str
+    bytes: int
+    sentence: str
+
+
+@dataclass(frozen=True)
 class GpuPlan:
     """How one card type serves the estimate.
 
@@ -32,6 +42,11 @@ class GpuPlan:
     accepted_counts: tuple[int, ...] = ()
     # When the requested cards are too few: how many sequences of the context they do hold.
     requested_max_sequences: int | None = None
+    # The words of the plan, from the core: "4 (TP 4)" or why nothing fits; the yes/no for the
+    # cards asked about; why the minimum is more than the total over one card's memory.
+    recommendation: str = ""
+    verdict: str | None = None
+    min_count_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,7 +71,15 @@ class Estimate:
     rule_of_thumb_bytes: int
     gpus: tuple[GpuPlan, ...]
     assumptions: tuple[str, ...]
+    parts: tuple[Part, ...] = ()
     context_tokens: int | None = None
     sequences: int = 1
     inverse: Inverse | None = None
     kv_cache_bytes_full_attention: int | None = None
+    inverse_sentence: str | None = None
+
+    @property
+    def verdicts(self) -> tuple[str, ...]:
+        """The yes/no for 'does it fit on 2 H100?' and the answer to 'max ctx on …', if asked."""
+        lines = [plan.verdict for plan in self.gpus if plan.verdict]
+        return (*lines, self.inverse_sentence) if self.inverse_sentence else tuple(lines)

@@ -38,7 +38,3 @@ _BY_NAME, ALL_GPUS, DEFAULT_GPUS = _load()
 
 def find_gpu(name: str) -> Gpu | None:
     return _BY_NAME.get(name_key(name))
-
-
-def gpu_names() -> list[str]:
-    return [gpu.name for gpu in ALL_GPUS]

@@ -12,9 +12,11 @@ from estimator.engine import RULE_OF_THUMB_OVERHEAD, VLLM, Engine
 from estimator.models import ALL_MODELS, Model
 from estimator.precisions import Precision
 from estimator.query import Query
+from estimator.tables import load_table
 
 BITS_PER_BYTE = 8
 UNQUANTISED_BITS = Fraction(16)
+TYPICAL_REQUEST_TOKENS: int = load_table("defaults.toml")["workload"]["typical_request_tokens"]
 
 
 def weights_bytes(params: int, precision: Precision, model: Model | None) -> int:
@@ -56,15 +58,28 @@ class Footprint:
     context_tokens: int | None
     sequences: int
     engine: Engine = VLLM
+    # Users given without a context: each is sized at a typical request, and the cache must
+    # still hold one sequence of the model's native context (the engine's --max-model-len).
+    longest_sequence_tokens: int | None = None
+
+    @property
+    def max_model_len(self) -> int | None:
+        return self.longest_sequence_tokens or self.context_tokens
 
     def kv_cache_bytes(self, tensor_parallel: int = 1, *, windowed: bool = True) -> int:
         """KV cache on one GPU at this tensor-parallel size (the whole cache at 1)."""
         if self.kv_model is None or self.context_tokens is None:
             return 0
-        per_sequence = self.kv_model.kv_bytes_per_sequence(
-            self.context_tokens, self.kv_bits, tensor_parallel, windowed=windowed
-        )
-        return per_sequence * self.sequences
+
+        def per_sequence(tokens: int) -> int:
+            return self.kv_model.kv_bytes_per_sequence(
+                tokens, self.kv_bits, tensor_parallel, windowed=windowed
+            )
+
+        cache = per_sequence(self.context_tokens) * self.sequences
+        if self.longest_sequence_tokens:
+            cache = max(cache, per_sequence(self.longest_sequence_tokens))
+        return cache
 
     @property
     def uses_allowance(self) -> bool:
@@ -107,5 +122,9 @@ def footprint(query: Query, *, with_native_context: bool = False) -> Footprint:
         return Footprint(weights, allowance_bytes(weights), None, kv_bits, None, 1)
     if kv_model is None:
         kv_model = closest_model(query.params)
+    if workload.context_tokens is None and workload.sequences_given:
+        context = min(TYPICAL_REQUEST_TOKENS, kv_model.native_context)
+        longest = kv_model.native_context
+        return Footprint(weights, 0, kv_model, kv_bits, context, workload.sequences, VLLM, longest)
     context = workload.context_tokens or kv_model.native_context
     return Footprint(weights, 0, kv_model, kv_bits, context, workload.sequences)

@@ -56,8 +56,8 @@ def serve_command(query: Query, footprint: Footprint, layout: Layout) -> str:
     parts = ["vllm serve", target, f"--tensor-parallel-size {layout.tensor_parallel}"]
     if layout.pipeline_parallel > 1:
         parts.append(f"--pipeline-parallel-size {layout.pipeline_parallel}")
-    if footprint.context_tokens:
-        parts.append(f"--max-model-len {footprint.context_tokens}")
+    if footprint.max_model_len:
+        parts.append(f"--max-model-len {footprint.max_model_len}")
     parts.append(f"--gpu-memory-utilization {float(engine.gpu_memory_utilization):g}")
     if model is not None and precision.name == "fp8" and model.native_precision != "fp8":
         parts.append("--quantization fp8")

@@ -16,6 +16,9 @@ def _gpu(plan: GpuPlan) -> dict:
         "requested_count": plan.requested_count,
         "fits_requested": plan.fits_requested,
         "serve_command": plan.serve_command,
+        "recommendation": plan.recommendation,
+        "verdict": plan.verdict,
+        "min_count_reason": plan.min_count_reason,
     }
 
 
@@ -45,6 +48,10 @@ def to_json_dict(estimate: Estimate) -> dict:
         "overhead_bytes": estimate.overhead_bytes,
         "total_bytes": estimate.total_bytes,
         "rule_of_thumb_bytes": estimate.rule_of_thumb_bytes,
+        "parts": [
+            {"name": part.name, "bytes": part.bytes, "sentence": part.sentence}
+            for part in estimate.parts
+        ],
         "gpus": [_gpu(plan) for plan in estimate.gpus],
         "inverse": (
             {

@@ -1,6 +1,6 @@
 """Print how the estimator compares with every published figure in tests/data/reference_cases.json.
 
-    .venv/bin/python tools/reference_report.py      (or: make accuracy)
+.venv/bin/python tools/reference_report.py      (or: make accuracy)
 """
 
 import json
@@ -25,7 +25,9 @@ def main() -> int:
             f"{error:>+7.2f}% {case['tolerance_pct']:>5}%{'' if ok else '  OUTSIDE'}"
         )
     exact = sum(measured(case) == case["value"] for case in CASES)
-    print(f"\n{within}/{len(CASES)} within the source's tolerance, {exact} exact to the byte or count.")
+    print(
+        f"\n{within}/{len(CASES)} within the source's tolerance, {exact} exact to the byte or count."
+    )
     print(json.dumps({"cases": len(CASES), "within_tolerance": within, "exact": exact}))
     return 0 if within == len(CASES) else 1
 

@@ -1,7 +1,7 @@
 """Estimate -> Block Kit (slack_sdk.models.blocks) and the plain `text` fallback.
 
-The wording of the breakdown, the layouts and the verdicts comes from the CLI's renderer
-(estimator.render_text), so that Slack and the terminal say the same thing.
+The wording of the breakdown, the layouts and the verdicts comes from the Estimate itself
+(estimator.describe), so that Slack and the terminal say the same thing.
 """
 
 from slack_sdk.models.blocks import (
@@ -24,8 +24,7 @@ from bot.render.mrkdwn import (
     pack_lines,
     truncate,
 )
-from estimator.estimate import Estimate, GpuPlan
-from estimator.render_text import breakdown_rows, inverse_line, recommendation, requested_verdict
+from estimator.estimate import Estimate, GpuPlan, Part
 from estimator.units import format_bytes, format_gb, format_gib
 
 
@@ -33,18 +32,12 @@ def total_label(estimate: Estimate) -> str:
     return f"{format_gib(estimate.total_bytes)} ({format_gb(estimate.total_bytes)})"
 
 
-def verdict_lines(estimate: Estimate) -> list[str]:
-    """The yes/no for 'does it fit on 2 H100?' and the answer to 'max ctx on ...', if asked."""
-    lines = [requested_verdict(plan) for plan in estimate.gpus]
-    return [line for line in (*lines, inverse_line(estimate)) if line]
-
-
 def answer_text(estimate: Estimate) -> str:
     """The notification / screen-reader fallback: verdict, total and card counts, one line."""
     cards = ", ".join(f"{plan.min_count} × {plan.gpu.name}" for plan in estimate.gpus[:4])
     text = f"{estimate.query.text}: {total_label(estimate)} of GPU memory"
     text += f"; at least {cards}" if cards else ""
-    return escape(" ".join([*verdict_lines(estimate), text]))
+    return escape(" ".join([*estimate.verdicts, text]))
 
 
 def answer_blocks(estimate: Estimate, *, echo: str | None = None) -> list[dict]:
@@ -56,37 +49,33 @@ def answer_blocks(estimate: Estimate, *, echo: str | None = None) -> list[dict]:
         HeaderBlock(text=truncate(f"GPU memory: {total_label(estimate)}", HEADER_TEXT_MAX))
     )
     # The verdict first: at 3 a.m. "does it fit?" is the question.
-    blocks.extend(_sections([f"*{escape(line)}*" for line in verdict_lines(estimate)]))
+    blocks.extend(_sections([f"*{escape(line)}*" for line in estimate.verdicts]))
     blocks.append(_section(f"*Understood:* {escape(estimate.understood)}"))
-    blocks.append(SectionBlock(fields=[_field(*row) for row in breakdown_rows(estimate)]))
+    blocks.append(SectionBlock(fields=[_field(part) for part in estimate.parts]))
     blocks.append(DividerBlock())
     blocks.extend(_sections(["*Cards*", *map(_card_line, estimate.gpus)]))
     serving = next((plan for plan in estimate.gpus if plan.serve_command), None)
     if serving:
         command = truncate(serving.serve_command, SECTION_TEXT_MAX - 40)
         blocks.append(_section(f"Serve on {escape(serving.gpu.name)}:\n```{escape(command)}```"))
-    notes = list(estimate.assumptions)
-    if estimate.rule_of_thumb_bytes != estimate.total_bytes:
-        rule = format_gib(estimate.rule_of_thumb_bytes)
-        notes.append(f"The classic rule of thumb (weights × 1.2) would say {rule}.")
-    if notes:
-        blocks.append(_context([escape(note) for note in notes]))
+    if estimate.assumptions:
+        blocks.append(_context([escape(note) for note in estimate.assumptions]))
     return _fit(blocks)
 
 
 def _card_line(plan: GpuPlan) -> str:
-    return (
+    line = (
         f"• *{plan.min_count} × {escape(plan.gpu.name)}* at least · "
-        f"vLLM: {escape(recommendation(plan))} · {format_gib(plan.gpu.memory_bytes)} each"
+        f"vLLM: {escape(plan.recommendation)} · {format_gib(plan.gpu.memory_bytes)} each"
     )
+    return line + (f"\n   min {escape(plan.min_count_reason)}" if plan.min_count_reason else "")
 
 
-def _field(label: str, n_bytes: int, note: str) -> MarkdownTextObject:
-    sizes = f"{format_bytes(n_bytes)} ({format_bytes(n_bytes, binary=False)})"
+def _field(part: Part) -> MarkdownTextObject:
+    sizes = f"{format_bytes(part.bytes)} ({format_bytes(part.bytes, binary=False)})"
+    name = part.name[:1].upper() + part.name[1:]
     return MarkdownTextObject(
-        text=truncate(
-            f"*{escape(label[:1].upper() + label[1:])}*: {sizes}\n{escape(note)}", FIELD_TEXT_MAX
-        )
+        text=truncate(f"*{escape(name)}*: {sizes}\n{escape(part.sentence)}", FIELD_TEXT_MAX)
     )
 
 

@@ -4,7 +4,7 @@ from fractions import Fraction
 
 from bot.render.blocks import answer_blocks, answer_text, help_blocks, problem_blocks
 from bot.render.plain import blocks_as_text
-from estimator.estimate import Estimate, GpuPlan, Inverse
+from estimator.estimate import Estimate, GpuPlan, Inverse, Part
 from estimator.gpus import Gpu
 from estimator.precisions import Precision
 from estimator.query import Query
@@ -23,6 +23,7 @@ def plan(gpu=A100, min_count=2, **changes) -> GpuPlan:
         pipeline_parallel=1,
         per_gpu_bytes=None,
         usable_bytes_per_gpu=70 * GIB,
+        recommendation=f"{min_count} (TP {min_count})",
     )
     return GpuPlan(**{**fields, **changes})
 
@@ -40,6 +41,10 @@ def make_estimate(gpus=None, assumptions=("weights only, plus 20 %",), **changes
         rule_of_thumb_bytes=168 * 10**9,
         gpus=tuple(gpus or [plan()]),
         assumptions=tuple(assumptions),
+        parts=(
+            Part("weights", 140 * 10**9, "16 bits per weight"),
+            Part("overhead", 28 * 10**9, "20 % allowance: activations, KV cache"),
+        ),
     )
     return Estimate(**{**fields, **changes})
 
@@ -81,9 +86,15 @@ def test_echo_comes_first():
 
 
 def test_requested_cards_and_inverse_answers_are_shown():
-    asked = plan(requested_count=1, fits_requested=False, accepted_counts=(1, 2, 4, 8))
+    no = "No, it does not fit on 1 × A100-80GB; it takes 2."
+    asked = plan(requested_count=1, fits_requested=False, accepted_counts=(1, 2, 4, 8), verdict=no)
     solved = Inverse(solve_for="context", gpu=A100, gpu_count=2, value=131072)
-    joined = "\n".join(texts(answer_blocks(make_estimate(gpus=[asked], inverse=solved))))
+    estimate = make_estimate(
+        gpus=[asked],
+        inverse=solved,
+        inverse_sentence="Max context on 2 × A100-80GB: 131,072 tokens",
+    )
+    joined = "\n".join(texts(answer_blocks(estimate)))
     assert "No, it does not fit on 1 × A100-80GB; it takes 2." in joined
     assert "Max context on 2 × A100-80GB: 131,072 tokens" in joined
 
@@ -137,7 +148,10 @@ def test_no_assumptions_no_empty_context():
 
 
 def test_the_verdict_comes_right_after_the_header_and_leads_the_fallback():
-    asked = plan(requested_count=2, fits_requested=False, min_count=4, accepted_counts=(1, 2, 4))
+    no = "No, it does not fit on 2 × A100-80GB; it takes 4."
+    asked = plan(
+        requested_count=2, fits_requested=False, min_count=4, accepted_counts=(1, 2, 4), verdict=no
+    )
     estimate = make_estimate(gpus=[asked])
     blocks = answer_blocks(estimate)
     assert blocks[0]["type"] == "header"
