@@ -1,15 +1,17 @@
 """Attention kinds as small spec objects, each knowing the KV cache bytes it needs per token.
 
 The shape follows vLLM's `vllm/v1/kv_cache_interface.py` (FullAttentionSpec,
-SlidingWindowSpec, MLAAttentionSpec): one frozen object per kind of attention layer, with one
-method for its bytes per token and one for how many tokens it keeps. Formulas from
-../shared/reference/FACTS.md ("KV — key/value cache").
+SlidingWindowSpec, ChunkedLocalAttentionSpec, MLAAttentionSpec, MambaSpec): one frozen object
+per kind of attention layer, with one method for its bytes per token, one for how many tokens
+it keeps and one for the fixed state it holds per sequence (linear attention). Formulas from
+../shared/reference/FACTS.md ("KV — key/value cache") and the vLLM sources cited per kind.
 
 Units stay exact: `kv_bits` is a Fraction (16, 8, 17/2 for q8_0, 9/2 for q4_0) and the bytes
 per token of one layer come back as a Fraction. Callers add layers and tokens up and round up
 to whole bytes once, at the end.
 """
 
+import functools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -61,6 +63,9 @@ class FullAttention:
     def tokens_held(self, context_tokens: int) -> int:
         return context_tokens
 
+    def state_bytes(self, tensor_parallel: int = 1) -> int:
+        return 0
+
 
 @dataclass(frozen=True)
 class SlidingWindow:
@@ -78,8 +83,34 @@ class SlidingWindow:
     def tokens_held(self, context_tokens: int) -> int:
         return min(context_tokens, self.window)
 
+    def state_bytes(self, tensor_parallel: int = 1) -> int:
+        return 0
+
     def as_full_attention(self) -> FullAttention:
         return FullAttention(self.kv_heads, self.head_dim)
+
+
+@dataclass(frozen=True)
+class ChunkedLocalAttention:
+    """Attention within fixed chunks of the sequence (Llama 4's iRoPE layers: a token sees only
+    the tokens of its own `chunk`-token chunk). A sequence keeps the current chunk's tokens
+    only: vLLM's ChunkedLocalAttentionSpec frees the blocks of finished chunks (its worst case
+    adds one scheduler step of new tokens, as the sliding window does; not counted here)."""
+
+    kind: ClassVar[str] = "chunked local attention"
+
+    kv_heads: int
+    head_dim: int
+    chunk: int
+
+    def bytes_per_token(self, kv_bits: Fraction | int, tensor_parallel: int = 1) -> Fraction:
+        return FullAttention(self.kv_heads, self.head_dim).bytes_per_token(kv_bits, tensor_parallel)
+
+    def tokens_held(self, context_tokens: int) -> int:
+        return min(context_tokens, self.chunk)
+
+    def state_bytes(self, tensor_parallel: int = 1) -> int:
+        return 0
 
 
 @dataclass(frozen=True)
@@ -101,5 +132,142 @@ class MultiLatentAttention:
     def tokens_held(self, context_tokens: int) -> int:
         return context_tokens
 
+    def state_bytes(self, tensor_parallel: int = 1) -> int:
+        return 0
 
-AttentionSpec = FullAttention | SlidingWindow | MultiLatentAttention
+
+# vLLM's sparse-MLA backend stores the latent in its own fp8 format when the KV cache is fp8
+# ("fp8_ds_mla", vllm/v1/attention/backends/mla/flashmla_sparse.py): 512 fp8 latent values,
+# 4 float32 scales (one per 128) and the 64-wide rotary key in bf16 = 656 bytes per token.
+FP8_DS_MLA_BYTES = 512 + 4 * 4 + 64 * 2
+INDEXER_QUANT_BLOCK = 128  # vLLM Indexer: one float32 scale per 128 fp8 key values
+
+
+@dataclass(frozen=True)
+class SparseMultiLatentAttention:
+    """DeepSeek V3.2's sparse attention (DSA): MLA's latent per token and layer, plus the
+    lightning indexer's key cache, which picks the top-k tokens each query attends to. The
+    indexer key is `index_head_dim` fp8 values and a float32 scale per 128 of them, whatever
+    the KV cache format (vLLM deepseek_v2.py, Indexer: head_dim + head_dim // 128 * 4 bytes in
+    DeepseekV32IndexerCache's MLAAttentionSpec, uint8). Neither part is split by tensor
+    parallelism. With an fp8 KV cache vLLM stores the latent as fp8_ds_mla (656 bytes)."""
+
+    kind: ClassVar[str] = "DeepSeek sparse attention (MLA + indexer)"
+
+    kv_lora_rank: int
+    qk_rope_head_dim: int
+    index_head_dim: int
+
+    def indexer_bytes_per_token(self) -> int:
+        return self.index_head_dim + self.index_head_dim // INDEXER_QUANT_BLOCK * 4
+
+    def bytes_per_token(self, kv_bits: Fraction | int, tensor_parallel: int = 1) -> Fraction:
+        _check_tensor_parallel(tensor_parallel)
+        bits = _kv_bits(kv_bits)
+        if bits == 8 and (self.kv_lora_rank, self.qk_rope_head_dim) == (512, 64):
+            latent = Fraction(FP8_DS_MLA_BYTES)
+        else:
+            latent = MultiLatentAttention(self.kv_lora_rank, self.qk_rope_head_dim).bytes_per_token(
+                bits
+            )
+        return latent + self.indexer_bytes_per_token()
+
+    def tokens_held(self, context_tokens: int) -> int:
+        return context_tokens
+
+    def state_bytes(self, tensor_parallel: int = 1) -> int:
+        return 0
+
+
+STATE_BITS = 16  # vLLM's mamba_cache_dtype "auto": the model's dtype (bf16) for every state
+
+
+@dataclass(frozen=True)
+class LinearAttentionState:
+    """A linear-attention layer (Qwen3-Next's Gated DeltaNet, MiniMax's lightning attention):
+    no per-token cache, a fixed state per sequence instead, whatever the context (vLLM's
+    MambaSpec: one page of state per sequence). Shapes from vLLM's
+    vllm/model_executor/layers/mamba/mamba_utils.py (MambaStateShapeCalculator):
+      gated_delta_net_state_shape: conv (conv_dim / tp, kernel - 1), with conv_dim =
+        key_heads x key_dim x 2 + value_heads x value_dim; recurrent (value_heads / tp,
+        value_dim, key_dim)
+      linear_attention_state_shape (lightning): (heads / tp, head_dim, head_dim), no conv
+    in the model's dtype (MambaStateDtypeCalculator; the KV cache format does not apply)."""
+
+    kind: ClassVar[str] = "linear attention (fixed state)"
+
+    state_heads: int  # heads the recurrent state is split by under tensor parallelism
+    key_dim: int
+    value_dim: int
+    conv_channels: int = 0  # the short convolution's channels (0: no convolution state)
+    conv_kernel: int = 0
+
+    @classmethod
+    def gated_deltanet(
+        cls, key_heads: int, value_heads: int, key_dim: int, value_dim: int, conv_kernel: int
+    ) -> "LinearAttentionState":
+        conv_channels = key_heads * key_dim * 2 + value_heads * value_dim
+        return cls(value_heads, key_dim, value_dim, conv_channels, conv_kernel)
+
+    @classmethod
+    def lightning(cls, heads: int, head_dim: int) -> "LinearAttentionState":
+        return cls(heads, head_dim, head_dim)
+
+    def bytes_per_token(self, kv_bits: Fraction | int, tensor_parallel: int = 1) -> Fraction:
+        _check_tensor_parallel(tensor_parallel)
+        return Fraction(0)
+
+    def tokens_held(self, context_tokens: int) -> int:
+        return 0
+
+    def state_bytes(self, tensor_parallel: int = 1) -> int:
+        """Bytes of one sequence's state in ONE layer on ONE GPU."""
+        _check_tensor_parallel(tensor_parallel)
+        heads = math.ceil(self.state_heads / tensor_parallel)
+        recurrent = heads * self.value_dim * self.key_dim
+        conv = 0
+        if self.conv_channels:
+            conv = math.ceil(self.conv_channels / tensor_parallel) * (self.conv_kernel - 1)
+        return (recurrent + conv) * STATE_BITS // BITS_PER_BYTE
+
+
+AttentionSpec = (
+    FullAttention
+    | SlidingWindow
+    | ChunkedLocalAttention
+    | MultiLatentAttention
+    | SparseMultiLatentAttention
+    | LinearAttentionState
+)
+
+
+@functools.lru_cache(maxsize=8192)
+def sequence_kv_bytes(
+    layers: tuple[tuple[AttentionSpec, int], ...],
+    context_tokens: int,
+    kv_bits: Fraction | int,
+    tensor_parallel: int = 1,
+    *,
+    block_tokens: int,
+    windowed: bool = True,
+) -> int:
+    """KV cache bytes of one sequence on one GPU, for layers given as (spec, how many) pairs.
+    The engine's paging rule: each layer holds whole blocks of `block_tokens` tokens (vLLM:
+    --block-size, 16 by default); with `windowed`, sliding-window and chunked layers hold only
+    their window or chunk (vLLM's hybrid allocator), else the whole context like the rest.
+    Linear-attention layers add their fixed state, whatever the context."""
+    if isinstance(context_tokens, bool) or not isinstance(context_tokens, int):
+        raise TypeError(f"context_tokens must be an int, not {context_tokens!r}")
+    if context_tokens < 0:
+        raise ValueError(f"context_tokens must not be negative, not {context_tokens}")
+    if block_tokens < 1:
+        raise ValueError(f"block_tokens must be at least 1, not {block_tokens}")
+    total = Fraction(0)
+    for spec, count in layers:
+        held = spec.tokens_held(context_tokens)
+        if not windowed and isinstance(spec, SlidingWindow | ChunkedLocalAttention):
+            held = context_tokens
+        blocks = -(-held // block_tokens)
+        per_layer = blocks * block_tokens * spec.bytes_per_token(kv_bits, tensor_parallel)
+        total += (per_layer + spec.state_bytes(tensor_parallel)) * count
+    return math.ceil(total)

@@ -5,7 +5,6 @@ Parameter formulas follow the modules transformers builds from each config.json;
 is vLLM's page arithmetic (estimator/attention.py, ../shared/reference/FACTS.md).
 """
 
-import functools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -15,13 +14,13 @@ from estimator.attention import (
     FullAttention,
     MultiLatentAttention,
     SlidingWindow,
+    sequence_kv_bytes,
 )
 from estimator.precisions import find_precision
 from estimator.tables import load_rows
 
-# vLLM allocates the KV cache in blocks of 16 tokens (its default --block-size), so a sequence
-# holds a whole number of blocks.
-BLOCK_TOKENS = 16
+# vLLM's default --block-size, for callers that do not pass their engine's (engine.toml).
+VLLM_BLOCK_TOKENS = 16
 
 _MLP_KINDS = ("gated", "plain")
 _NORM_KINDS = ("rmsnorm", "layernorm")
@@ -39,6 +38,28 @@ class ParamGroups:
     @property
     def total(self) -> int:
         return self.embedding + self.experts + self.other
+
+
+@dataclass(frozen=True)
+class LinearLayer:
+    """One kind of weight matrix (nn.Linear) of a model: `count` of them, each in_features ->
+    out_features, in the ParamGroups group its weights belong to. `name` follows the module
+    names of transformers ("self_attn.q_proj", "mlp.experts.down_proj", "lm_head")."""
+
+    name: str
+    in_features: int
+    out_features: int
+    count: int  # over the whole model (layers x experts per layer for routed experts)
+    group: str  # "embedding", "experts" or "other"
+    bias: bool = False
+
+    @property
+    def weights(self) -> int:
+        return self.count * self.in_features * self.out_features
+
+    @property
+    def biases(self) -> int:
+        return self.count * self.out_features if self.bias else 0
 
 
 @dataclass(frozen=True)
@@ -131,71 +152,121 @@ class Model:
 
     # ------------------------------------------------------------------ parameter count
 
-    def param_groups(self) -> ParamGroups:
-        """Parameters computed from the architecture, as transformers builds the model."""
+    def linear_layers(self) -> tuple[LinearLayer, ...]:
+        """Every weight matrix of the decoder, one entry per kind, in the order of a layer.
+        Parameter counts (param_groups) and LoRA adapters read the same shapes from here."""
         hidden = self.hidden_size
-        embedding = hidden * (self.vocab_size * (1 if self.tied_embeddings else 2))
-        embedding += hidden * self.learned_positions
         moe_layers = self.layers - self.dense_layers if self.is_moe else 0
         dense_layers = self.layers - moe_layers
-        experts = moe_layers * self.experts * self._mlp_weights(self.moe_intermediate_size)
-        other = (
-            self.layers * (self._attention_params() + self.norms_per_layer * self._norm_size)
-            + dense_layers * self._mlp_params(self.intermediate_size)
-            + moe_layers * self._moe_params_besides_experts()
-            + self._norm_size  # final norm
-            + self.vision_params
+        entries = list(self._attention_linears())
+        entries += self._mlp_linears("mlp.", self.intermediate_size, dense_layers, "other")
+        if moe_layers:
+            entries.append(
+                LinearLayer(
+                    "mlp.router", hidden, self.experts, moe_layers, "other", self.router_bias
+                )
+            )
+            routed = moe_layers * self.experts
+            entries += self._mlp_linears(
+                "mlp.experts.", self.moe_intermediate_size, routed, "experts"
+            )
+            entries += self._mlp_linears(
+                "mlp.shared_experts.",
+                self.moe_intermediate_size,
+                moe_layers * self.shared_experts,
+                "other",
+            )
+        if not self.tied_embeddings:
+            entries.append(LinearLayer("lm_head", hidden, self.vocab_size, 1, "embedding"))
+        return tuple(entry for entry in entries if entry.count)
+
+    def _attention_linears(self) -> tuple[LinearLayer, ...]:
+        hidden, heads, layers = self.hidden_size, self.attention_heads, self.layers
+        if self.uses_mla:  # DeepSeek-V2 paper §2.1; transformers DeepseekV3Attention
+            qk_head_dim = self.qk_nope_head_dim + self.qk_rope_head_dim
+            rank = self.kv_lora_rank
+            if self.q_lora_rank:
+                query = (
+                    LinearLayer("self_attn.q_a_proj", hidden, self.q_lora_rank, layers, "other"),
+                    LinearLayer(
+                        "self_attn.q_b_proj", self.q_lora_rank, heads * qk_head_dim, layers, "other"
+                    ),
+                )
+            else:
+                query = (
+                    LinearLayer("self_attn.q_proj", hidden, heads * qk_head_dim, layers, "other"),
+                )
+            return (
+                *query,
+                LinearLayer(
+                    "self_attn.kv_a_proj_with_mqa",
+                    hidden,
+                    rank + self.qk_rope_head_dim,
+                    layers,
+                    "other",
+                ),
+                LinearLayer(
+                    "self_attn.kv_b_proj",
+                    rank,
+                    heads * (self.qk_nope_head_dim + self.v_head_dim),
+                    layers,
+                    "other",
+                ),
+                LinearLayer("self_attn.o_proj", heads * self.v_head_dim, hidden, layers, "other"),
+            )
+        q_width, kv_width = heads * self.head_dim, self.kv_heads * self.head_dim
+        qkv_bias = self.attention_bias in ("qkv", "all")
+        return (
+            LinearLayer("self_attn.q_proj", hidden, q_width, layers, "other", qkv_bias),
+            LinearLayer("self_attn.k_proj", hidden, kv_width, layers, "other", qkv_bias),
+            LinearLayer("self_attn.v_proj", hidden, kv_width, layers, "other", qkv_bias),
+            LinearLayer(
+                "self_attn.o_proj", q_width, hidden, layers, "other", self.attention_bias == "all"
+            ),
         )
-        return ParamGroups(embedding=embedding, experts=experts, other=other)
+
+    def _mlp_linears(
+        self, prefix: str, width: int, count: int, group: str
+    ) -> tuple[LinearLayer, ...]:
+        hidden, bias = self.hidden_size, self.mlp_bias
+        if self.mlp == "plain":
+            return (
+                LinearLayer(prefix + "fc1", hidden, width, count, group, bias),
+                LinearLayer(prefix + "fc2", width, hidden, count, group, bias),
+            )
+        return (
+            LinearLayer(prefix + "gate_proj", hidden, width, count, group, bias),
+            LinearLayer(prefix + "up_proj", hidden, width, count, group, bias),
+            LinearLayer(prefix + "down_proj", width, hidden, count, group, bias),
+        )
+
+    def param_groups(self) -> ParamGroups:
+        """Parameters computed from the architecture, as transformers builds the model: the
+        linear layers' weights in their groups; embeddings, norms and biases besides."""
+        weights = {"embedding": 0, "experts": 0, "other": 0}
+        biases = 0
+        for linear in self.linear_layers():
+            weights[linear.group] += linear.weights
+            biases += linear.biases  # kept in 16 bits even where the weights are quantised
+        hidden = self.hidden_size
+        embedding = weights["embedding"] + hidden * (self.vocab_size + self.learned_positions)
+        other = weights["other"] + biases + self._norms_and_vectors() + self.vision_params
+        return ParamGroups(embedding=embedding, experts=weights["experts"], other=other)
+
+    def _norms_and_vectors(self) -> int:
+        """Norm weights (and biases), per-head vectors: everything outside the linear layers."""
+        per_layer = self.norms_per_layer * self._norm_size
+        if self.uses_mla:  # q_a_layernorm, kv_a_layernorm
+            per_layer += (self.q_lora_rank or 0) + self.kv_lora_rank
+        if self.qk_norm:
+            per_layer += 2 * self.head_dim
+        if self.attention_sinks:
+            per_layer += self.attention_heads
+        return self.layers * per_layer + self._norm_size  # + the final norm
 
     @property
     def _norm_size(self) -> int:
         return self.hidden_size * (2 if self.norm == "layernorm" else 1)
-
-    def _attention_params(self) -> int:
-        hidden, heads = self.hidden_size, self.attention_heads
-        if self.uses_mla:  # DeepSeek-V2 paper §2.1; transformers DeepseekV3Attention
-            qk_head_dim = self.qk_nope_head_dim + self.qk_rope_head_dim
-            if self.q_lora_rank:  # q_a_proj, q_a_layernorm, q_b_proj
-                rank = self.q_lora_rank
-                query = hidden * rank + rank + rank * heads * qk_head_dim
-            else:
-                query = hidden * heads * qk_head_dim
-            rank = self.kv_lora_rank  # kv_a_proj_with_mqa, kv_a_layernorm, kv_b_proj
-            key_value = hidden * (rank + self.qk_rope_head_dim) + rank
-            key_value += rank * heads * (self.qk_nope_head_dim + self.v_head_dim)
-            return query + key_value + heads * self.v_head_dim * hidden
-        q_width = heads * self.head_dim
-        kv_width = self.kv_heads * self.head_dim
-        params = hidden * (q_width + 2 * kv_width) + q_width * hidden  # q, k, v, o
-        if self.attention_bias in ("qkv", "all"):
-            params += q_width + 2 * kv_width
-        if self.attention_bias == "all":
-            params += hidden
-        if self.qk_norm:
-            params += 2 * self.head_dim
-        if self.attention_sinks:
-            params += heads
-        return params
-
-    def _mlp_weights(self, width: int) -> int:
-        return (3 if self.mlp == "gated" else 2) * self.hidden_size * width
-
-    def _mlp_biases(self, width: int) -> int:
-        if not self.mlp_bias:
-            return 0
-        # gate+up (or fc1) outputs, then down (or fc2) back to hidden
-        return (2 if self.mlp == "gated" else 1) * width + self.hidden_size
-
-    def _mlp_params(self, width: int) -> int:
-        return self._mlp_weights(width) + self._mlp_biases(width)
-
-    def _moe_params_besides_experts(self) -> int:
-        """Per MoE layer: router, shared experts and the routed experts' biases (kept in
-        16 bits where the expert weights are quantised, as gpt-oss ships them)."""
-        router = self.experts * self.hidden_size + (self.experts if self.router_bias else 0)
-        shared = self.shared_experts * self._mlp_params(self.moe_intermediate_size)
-        return router + shared + self.experts * self._mlp_biases(self.moe_intermediate_size)
 
     # ------------------------------------------------------------------ KV cache
 
@@ -219,9 +290,6 @@ class Model:
         )
         return math.ceil(per_token)
 
-    # Catalog models live as long as the process, so the cache holds no stray references;
-    # a plan asks the same question for every layout it tries (≈12 times per estimate).
-    @functools.lru_cache(maxsize=4096)  # noqa: B019
     def kv_bytes_per_sequence(
         self,
         context_tokens: int,
@@ -229,20 +297,19 @@ class Model:
         tensor_parallel: int = 1,
         *,
         windowed: bool = True,
+        block_tokens: int = VLLM_BLOCK_TOKENS,
     ) -> int:
-        """KV cache bytes of one sequence on one GPU at this tensor-parallel size. Each layer
-        holds whole 16-token blocks; with `windowed`, sliding-window layers hold only their
-        window (vLLM's hybrid allocator), else the whole context like the rest."""
-        if isinstance(context_tokens, bool) or not isinstance(context_tokens, int):
-            raise TypeError(f"context_tokens must be an int, not {context_tokens!r}")
-        if context_tokens < 0:
-            raise ValueError(f"context_tokens must not be negative, not {context_tokens}")
-        total = Fraction(0)
-        for spec, count in self.attention_layers():
-            held = spec.tokens_held(context_tokens) if windowed else context_tokens
-            blocks = -(-held // BLOCK_TOKENS)
-            total += blocks * BLOCK_TOKENS * spec.bytes_per_token(kv_bits, tensor_parallel) * count
-        return math.ceil(total)
+        """KV cache bytes of one sequence on one GPU at this tensor-parallel size, paged in
+        blocks of `block_tokens` (an engine rule: attention.sequence_kv_bytes, where the
+        engine's block size is passed in; vLLM's default here for the callers that do not)."""
+        return sequence_kv_bytes(
+            self.attention_layers(),
+            context_tokens,
+            kv_bits,
+            tensor_parallel,
+            block_tokens=block_tokens,
+            windowed=windowed,
+        )
 
 
 # ---------------------------------------------------------------------------- the catalog

@@ -5,7 +5,15 @@ from fractions import Fraction
 
 import pytest
 
-from estimator.attention import FullAttention, MultiLatentAttention, SlidingWindow
+from estimator.attention import (
+    ChunkedLocalAttention,
+    FullAttention,
+    LinearAttentionState,
+    MultiLatentAttention,
+    SlidingWindow,
+    SparseMultiLatentAttention,
+    sequence_kv_bytes,
+)
 
 FP16 = Fraction(16)
 FP8 = Fraction(8)
@@ -125,3 +133,82 @@ def test_specs_are_frozen_values():
         LLAMA_70B_LAYER.kv_heads = 4
     assert FullAttention(8, 128) == LLAMA_70B_LAYER
     assert len({FullAttention(8, 128), LLAMA_70B_LAYER}) == 1
+
+
+# ------------------------------------------------------------------ chunked local attention
+# Llama 4 Scout/Maverick config.json: attention_chunk_size 8192, 8 KV heads of 128.
+LLAMA_4_CHUNKED = ChunkedLocalAttention(kv_heads=8, head_dim=128, chunk=8192)
+
+
+def test_chunked_layer_holds_one_chunk_at_full_attention_cost():
+    assert LLAMA_4_CHUNKED.bytes_per_token(FP16) == 2 * 8 * 128 * 2
+    assert LLAMA_4_CHUNKED.bytes_per_token(FP16, 8) == 2 * 1 * 128 * 2
+    assert LLAMA_4_CHUNKED.tokens_held(1000) == 1000
+    assert LLAMA_4_CHUNKED.tokens_held(10_000_000) == 8192
+    assert LLAMA_4_CHUNKED.state_bytes() == 0
+
+
+def test_chunked_layers_are_paged_like_full_attention_when_not_windowed():
+    layers = ((LLAMA_4_CHUNKED, 36), (FullAttention(8, 128), 12))
+    windowed = sequence_kv_bytes(layers, 131072, FP16, block_tokens=16)
+    full = sequence_kv_bytes(layers, 131072, FP16, block_tokens=16, windowed=False)
+    assert windowed == 36 * 8192 * 4096 + 12 * 131072 * 4096
+    assert full == 48 * 131072 * 4096
+
+
+# ------------------------------------------------------------------ linear attention state
+# Qwen3-Next-80B-A3B config.json: linear_num_key_heads 16, linear_num_value_heads 32,
+# linear_key_head_dim 128, linear_value_head_dim 128, linear_conv_kernel_dim 4. vLLM
+# gated_delta_net_state_shape: conv (8192, 3) + recurrent (32, 128, 128), in bf16.
+QWEN3_NEXT_GDN = LinearAttentionState.gated_deltanet(16, 32, 128, 128, 4)
+
+
+def test_gated_deltanet_state_per_sequence():
+    assert QWEN3_NEXT_GDN.state_bytes() == (8192 * 3 + 32 * 128 * 128) * 2 == 1_097_728
+    assert QWEN3_NEXT_GDN.state_bytes(2) == (4096 * 3 + 16 * 128 * 128) * 2
+    assert QWEN3_NEXT_GDN.bytes_per_token(FP16) == 0
+    assert QWEN3_NEXT_GDN.tokens_held(262144) == 0
+
+
+def test_lightning_attention_state_per_sequence():
+    # MiniMax-Text-01: 64 heads of 128; vLLM linear_attention_state_shape (64/tp, 128, 128)
+    lightning = LinearAttentionState.lightning(heads=64, head_dim=128)
+    assert lightning.state_bytes() == 64 * 128 * 128 * 2 == 2_097_152
+    assert lightning.state_bytes(8) == 8 * 128 * 128 * 2
+
+
+def test_linear_state_does_not_grow_with_context():
+    layers = ((QWEN3_NEXT_GDN, 36), (FullAttention(2, 256), 12))
+    short = sequence_kv_bytes(layers, 16, FP16, block_tokens=16)
+    long = sequence_kv_bytes(layers, 16 * 1000, FP16, block_tokens=16)
+    per_token = 12 * 2 * 2 * 256 * 2
+    assert short == 36 * 1_097_728 + 16 * per_token
+    assert long - short == (16 * 1000 - 16) * per_token
+    assert sequence_kv_bytes(layers, 0, FP16, block_tokens=16) == 36 * 1_097_728
+
+
+# ------------------------------------------------------------------ DeepSeek sparse attention
+# DeepSeek-V3.2-Exp config.json: kv_lora_rank 512, qk_rope_head_dim 64, index_head_dim 128.
+V32 = SparseMultiLatentAttention(kv_lora_rank=512, qk_rope_head_dim=64, index_head_dim=128)
+
+
+def test_sparse_mla_adds_the_indexer_key_cache():
+    assert V32.indexer_bytes_per_token() == 128 + 4  # fp8 values + one float32 scale
+    assert V32.bytes_per_token(FP16) == (512 + 64) * 2 + 132
+    assert V32.bytes_per_token(FP16, 8) == (512 + 64) * 2 + 132  # not split by TP
+
+
+def test_sparse_mla_fp8_uses_vllms_fp8_ds_mla_layout():
+    assert V32.bytes_per_token(FP8) == 656 + 132
+
+
+# ------------------------------------------------------------------ paging
+
+
+def test_block_size_is_the_engines():
+    layers = ((LLAMA_70B_LAYER, 80),)
+    assert sequence_kv_bytes(layers, 17, FP16, block_tokens=16) == 32 * 80 * 4096
+    assert sequence_kv_bytes(layers, 17, FP16, block_tokens=1) == 17 * 80 * 4096
+    assert sequence_kv_bytes(layers, 17, FP16, block_tokens=64) == 64 * 80 * 4096
+    with pytest.raises(ValueError):
+        sequence_kv_bytes(layers, 17, FP16, block_tokens=0)

@@ -506,3 +506,64 @@ def test_looks_like_model_name(word):
 )  # fmt: skip
 def test_does_not_look_like_model_name(word):
     assert not looks_like_model_name(word)
+
+
+# ------------------------------------------------------------------------- linear layers
+
+
+def test_linear_layers_of_a_dense_gqa_model():
+    shapes = {
+        linear.name: (linear.in_features, linear.out_features, linear.count, linear.group)
+        for linear in model("llama-3.1-8b").linear_layers()
+    }
+    assert shapes == {
+        "self_attn.q_proj": (4096, 4096, 32, "other"),
+        "self_attn.k_proj": (4096, 1024, 32, "other"),
+        "self_attn.v_proj": (4096, 1024, 32, "other"),
+        "self_attn.o_proj": (4096, 4096, 32, "other"),
+        "mlp.gate_proj": (4096, 14336, 32, "other"),
+        "mlp.up_proj": (4096, 14336, 32, "other"),
+        "mlp.down_proj": (14336, 4096, 32, "other"),
+        "lm_head": (4096, 128256, 1, "embedding"),
+    }
+
+
+def test_linear_layers_of_mla_and_moe():
+    shapes = {
+        linear.name: (linear.in_features, linear.out_features, linear.count)
+        for linear in model("deepseek-v3").linear_layers()
+    }
+    assert shapes["self_attn.q_a_proj"] == (7168, 1536, 61)
+    assert shapes["self_attn.q_b_proj"] == (1536, 128 * 192, 61)
+    assert shapes["self_attn.kv_a_proj_with_mqa"] == (7168, 512 + 64, 61)
+    assert shapes["self_attn.kv_b_proj"] == (512, 128 * (128 + 128), 61)
+    assert shapes["self_attn.o_proj"] == (128 * 128, 7168, 61)
+    assert shapes["mlp.gate_proj"] == (7168, 18432, 3)  # the first 3 layers are dense
+    assert shapes["mlp.router"] == (7168, 256, 58)
+    assert shapes["mlp.experts.down_proj"] == (2048, 7168, 58 * 256)
+    assert shapes["mlp.shared_experts.up_proj"] == (7168, 2048, 58)
+
+
+def test_tied_models_have_no_lm_head_layer():
+    assert "lm_head" not in {linear.name for linear in model("llama-3.2-1b").linear_layers()}
+
+
+@pytest.mark.parametrize("key", MODEL_KEYS)
+def test_param_groups_are_the_linear_layers_plus_the_rest(key):
+    entry = model(key)
+    groups = entry.param_groups()
+    linears = entry.linear_layers()
+    assert groups.experts == sum(lin.weights for lin in linears if lin.group == "experts")
+    weights = sum(lin.weights for lin in linears)
+    biases = sum(lin.biases for lin in linears)
+    rest = entry.vocab_size * entry.hidden_size + entry.vision_params  # embedding, vision
+    assert weights + biases + rest <= groups.total
+    assert all(lin.count > 0 and lin.in_features > 0 and lin.out_features > 0 for lin in linears)
+
+
+def test_biases_follow_the_config():
+    gpt_oss = {lin.name: lin for lin in model("gpt-oss-20b").linear_layers()}
+    assert gpt_oss["self_attn.o_proj"].bias and gpt_oss["mlp.experts.gate_proj"].bias
+    qwen = {lin.name: lin for lin in model("qwen2.5-7b").linear_layers()}
+    assert qwen["self_attn.q_proj"].bias and not qwen["self_attn.o_proj"].bias
+    assert qwen["self_attn.k_proj"].biases == 28 * 512
