@@ -21,6 +21,7 @@ from estimator.tables import load_rows
 
 # vLLM's default --block-size, for callers that do not pass their engine's (engine.toml).
 VLLM_BLOCK_TOKENS = 16
+BLOCK_TOKENS = VLLM_BLOCK_TOKENS  # the older name, still imported by estimator/describe.py
 
 _MLP_KINDS = ("gated", "plain")
 _NORM_KINDS = ("rmsnorm", "layernorm")
