@@ -8,7 +8,7 @@ from fractions import Fraction
 from estimator.engine import RULE_OF_THUMB_OVERHEAD, VLLM
 from estimator.estimate import GpuPlan, Inverse, Part
 from estimator.memory import Footprint
-from estimator.models import BLOCK_TOKENS
+from estimator.models import VLLM_BLOCK_TOKENS
 from estimator.query import Query
 from estimator.units import format_bytes
 
@@ -137,7 +137,8 @@ def _per_token(n_bytes: Fraction) -> str:
 
 def kv_sentence(footprint: Footprint) -> str:
     """The equation of the KV cache figure: bytes per token of each kind of layer, times the
-    tokens that kind holds (whole 16-token blocks), times the sequences."""
+    tokens that kind holds (whole 16-token blocks), plus the fixed state of linear-attention
+    layers, times the sequences."""
     context, sequences, why = footprint.context_tokens, footprint.sequences, ""
     longest = footprint.longest_sequence_tokens
     if (
@@ -150,12 +151,15 @@ def kv_sentence(footprint: Footprint) -> str:
     groups = footprint.kv_model.attention_layers()
     terms = []
     for spec, count in groups:
-        held = math.ceil(spec.tokens_held(context) / BLOCK_TOKENS) * BLOCK_TOKENS
+        kind = spec.kind.replace(" ", "-")
+        if spec.state_bytes():  # linear attention: a fixed state per sequence, no tokens
+            terms.append(f"{count} {kind} layers × {spec.state_bytes():,} B of state")
+            continue
+        held = math.ceil(spec.tokens_held(context) / VLLM_BLOCK_TOKENS) * VLLM_BLOCK_TOKENS
         per_layer = Fraction(spec.bytes_per_token(footprint.kv_bits))
         if len(groups) == 1:
             terms.append(f"{_per_token(per_layer * count)} × {held:,} tokens")
         else:
-            kind = spec.kind.replace(" ", "-")
             terms.append(f"{count} {kind} layers × {_per_token(per_layer)} × {held:,} tokens")
     product = terms[0] if len(terms) == 1 else "(" + " + ".join(terms) + ")"
     return f"{product} × {sequences:,} seq{why}"

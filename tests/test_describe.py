@@ -11,6 +11,7 @@ from estimator import estimate
 
 NUMBER = r"\d[\d,]*(?:\.\d+)?"
 TERM = re.compile(rf"(?:(\d+) [a-z -]+ layers × )?({NUMBER}) B/token × ({NUMBER}) tokens")
+STATE = re.compile(rf"(\d+) [a-z() -]+ layers × ({NUMBER}) B of state")
 
 
 def _number(text: str) -> Fraction:
@@ -22,6 +23,8 @@ def _evaluate_kv_sentence(sentence: str) -> Fraction:
     total = Fraction(0)
     for layers, per_token, tokens in TERM.findall(sentence):
         total += int(layers or 1) * _number(per_token) * _number(tokens)
+    for layers, state in STATE.findall(sentence):
+        total += int(layers) * _number(state)
     sequences = re.search(rf"× ({NUMBER}) seq", sentence).group(1)
     return total * _number(sequences)
 
