@@ -22,6 +22,8 @@ from bot.render.blocks import (
     problem_text,
 )
 from bot.render.mrkdwn import code
+from bot.render.what_if_blocks import what_if_blocks
+from bot.what_if import query_as_text
 from estimator import QueryError, estimate
 from estimator.errors import EXAMPLE
 
@@ -36,6 +38,9 @@ HELP_EXAMPLES: tuple[tuple[str, str], ...] = (
     ("max ctx 70B int4 on 1x h100", "the longest context that fits"),
 )
 SORRY = "Sorry, something went wrong on my side while answering that; it has been logged."
+# Slack message metadata on the bot's answers: the question as text, read back from a thread
+# (conversations.replies) to answer a follow-up. https://docs.slack.dev/messaging/message-metadata
+METADATA_EVENT_TYPE = "vram_estimate"
 # Slack's own limit on a slash command's text. Longer text is refused unread: cleaning Slack's
 # markup out of it (bot.question) costs time that grows with the square of its length.
 MAX_TEXT_CHARS = 4000
@@ -48,6 +53,14 @@ class Reply:
     blocks: list[dict]
     text: str
     private: bool = False
+    asked: str | None = None  # an answer's question, as text that parses to the same Query
+
+    @property
+    def metadata(self) -> dict | None:
+        """Slack message metadata for chat.postMessage / chat.update: the question asked."""
+        if self.asked is None:
+            return None
+        return {"event_type": METADATA_EVENT_TYPE, "event_payload": {"query": self.asked}}
 
     @property
     def only_for_asker(self) -> bool:
@@ -68,10 +81,18 @@ def reply_to_text(text: str, *, invocation: str, echo_for: str | None = None) ->
     return reply_to(question_from_slack(text), invocation=invocation, echo_for=echo_for)
 
 
-def reply_to(question: Question, *, invocation: str, echo_for: str | None = None) -> Reply:
+def reply_to(
+    question: Question,
+    *,
+    invocation: str,
+    echo_for: str | None = None,
+    echo_verb: str = "asked",
+    what_if: bool = True,
+) -> Reply:
     """`invocation` is how the user asks here ('/vram', '@vram', '' in a DM), for examples.
 
-    `echo_for`: the asker's user id, to show "<@U…> asked …" above the answer.
+    `echo_for`: the asker's user id, to show "<@U…> asked …" (`echo_verb`) above the answer.
+    `what_if`: buttons under the answer that ask it again with one change.
     """
     if question.wants_help:
         return Reply(
@@ -83,9 +104,14 @@ def reply_to(question: Question, *, invocation: str, echo_for: str | None = None
     try:
         answer = estimate(question.text)
         asked = f"{invocation} {question.text}".strip()
-        echo = f"<@{echo_for}> asked {code(asked)}" if echo_for else None
+        echo = f"<@{echo_for}> {echo_verb} {code(asked)}" if echo_for else None
+        actions = what_if_blocks(answer.query, invocation) if what_if else []
         return Reply(
-            "answer", answer_blocks(answer, echo=echo), answer_text(answer), question.private
+            "answer",
+            answer_blocks(answer, echo=echo, actions=actions),
+            answer_text(answer),
+            question.private,
+            asked=query_as_text(answer.query),
         )
     except QueryError as error:
         log.info("not understood: %s: %s", _shown(question.text), error.message)

@@ -5,6 +5,10 @@ type becomes the request Slack would send (a slash command, an app_mention or a 
 message event), signed with a throwaway signing secret and posted to /slack/events through
 the same Flask adapter as HTTP mode. The reply (the ack of a slash command, or what the
 App posted to the stand-in) is printed as readable text.
+
+Buttons are shown as numbered choices: typing a number clicks that button of the last
+message, as the block_actions payload Slack would send, and shows what the App did with it
+(replaced the answer through its response_url, or updated its own message with chat.update).
 """
 
 import json
@@ -18,7 +22,8 @@ from bot.http import EVENTS_PATH, create_flask_app
 from bot.listeners.commands.vram_command import COMMAND
 from bot.render.plain import blocks_as_text
 from bot.signing import slack_headers
-from bot.web_api_stub import BOT_USER_ID, TEAM_ID, SlackWebApiStub
+from bot.slack_payloads import block_actions_payload, buttons, interaction_body
+from bot.web_api_stub import BOT_USER_ID, TEAM_ID, ApiCall, SlackWebApiStub
 
 USER_ID = "U0YOU"
 CHANNEL_ID = "C0LOCAL"
@@ -28,6 +33,7 @@ USAGE = f"""Local mode: no Slack needed. Type what you would type in Slack:
   {COMMAND} 70B fp16      a slash command (add `private` to keep it to yourself)
   @vram 70B int4      a mention in #local (answered in its thread)
   70B fp16            anything else is a direct message to the bot
+  3                   click button [3] of the last answer
 Ctrl-D or `exit` to leave."""
 
 
@@ -42,12 +48,17 @@ class LocalSlack:
         )
         self._http = create_flask_app(bolt_app).test_client()
         self._timestamps = count(1)
+        self._hooks = count(1)
+        # The last message shown with buttons: its blocks and the click's container.
+        self._clickable: tuple[list[dict], dict, dict | None] | None = None
 
     def close(self) -> None:
         self.web_api.stop()
 
     def ask(self, line: str) -> str:
         line = line.strip()
+        if line.isdigit() and self._clickable:
+            return self.click(int(line))
         if line.startswith(COMMAND):
             return self.slash_command(line.removeprefix(COMMAND))
         if line.startswith("@vram"):
@@ -64,7 +75,7 @@ class LocalSlack:
                 "channel_id": CHANNEL_ID,
                 "channel_name": "local",
                 "team_id": TEAM_ID,
-                "response_url": "https://hooks.slack.invalid/commands/local",
+                "response_url": self.web_api.hook_url(f"command-{next(self._hooks)}"),
                 "trigger_id": "local.trigger",
             }
         )
@@ -72,9 +83,42 @@ class LocalSlack:
         if response.status_code != 200:
             return f"(the app answered HTTP {response.status_code})"
         reply = response.get_json()
-        seen_by = "everyone in #local" if reply.get("response_type") == "in_channel" else "only you"
+        in_channel = reply.get("response_type") == "in_channel"
+        blocks = reply.get("blocks", [])
+        container = {
+            "type": "message",
+            "message_ts": self._next_ts(),
+            "channel_id": CHANNEL_ID,
+            "is_ephemeral": not in_channel,
+        }
+        message = {"type": "message", "ts": container["message_ts"], "blocks": blocks}
+        self._remember(blocks, container, None if not in_channel else message)
+        seen_by = "everyone in #local" if in_channel else "only you"
         heading = f"[{COMMAND} answered in its acknowledgement; seen by {seen_by}]"
-        return heading + "\n" + blocks_as_text(reply.get("blocks", []), NAMES)
+        return heading + "\n" + blocks_as_text(blocks, NAMES)
+
+    def click(self, number: int) -> str:
+        """Click button `number` ([1] is the first) of the last message shown."""
+        blocks, container, message = self._clickable
+        shown = buttons(blocks)
+        if not 1 <= number <= len(shown):
+            return f"(the last answer has buttons 1 to {len(shown)})"
+        block, button = shown[number - 1]
+        already = len(self.web_api.calls)
+        payload = block_actions_payload(
+            block,
+            button,
+            user=USER_ID,
+            team=TEAM_ID,
+            container=container,
+            response_url=self.web_api.hook_url(f"click-{next(self._hooks)}"),
+            message=message,
+        )
+        response = self._post(interaction_body(payload), "application/x-www-form-urlencoded")
+        if response.status_code != 200:
+            return f"(the app answered HTTP {response.status_code})"
+        calls = self._wait_for_calls_after(already)
+        return "\n".join(self._describe(call, container) for call in calls) or "(no reply)"
 
     def mention(self, text: str) -> str:
         ts = self._next_ts()
@@ -100,7 +144,49 @@ class LocalSlack:
         if response.status_code != 200:
             return f"(the app answered HTTP {response.status_code})"
         posts = self.web_api.wait_for_posts(already + 1)[already:]
-        return "\n".join(_describe_post(post.method, post.params) for post in posts) or "(no reply)"
+        return "\n".join(self._describe(post) for post in posts) or "(no reply)"
+
+    def _wait_for_calls_after(self, already: int, timeout: float = 5.0) -> list[ApiCall]:
+        deadline = time.monotonic() + timeout
+        while len(self.web_api.calls) <= already and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.05)  # a listener may make a second call (a post after an update)
+        return self.web_api.calls[already:]
+
+    def _describe(self, call: ApiCall, container: dict | None = None) -> str:
+        """What a Web API call showed, as text; remembers its buttons for the next click."""
+        params = call.params
+        blocks = params.get("blocks") or []
+        if isinstance(blocks, str):  # form-encoded calls carry blocks as JSON text
+            blocks = json.loads(blocks)
+        if call.method == "response_url" and container:
+            replaced = "replaced the answer" if params.get("replace_original") else "answered"
+            seen_by = (
+                "only you"
+                if container.get("is_ephemeral") or (params.get("response_type") == "ephemeral")
+                else "everyone in #local"
+            )
+            heading = f"[response_url: {replaced}; seen by {seen_by}]"
+            if params.get("replace_original"):
+                message = {"type": "message", "ts": container["message_ts"], "blocks": blocks}
+                self._remember(blocks, container, None if container["is_ephemeral"] else message)
+        elif call.method == "chat.update":
+            heading = f"[chat.update of the answer {params.get('ts')}; {_where(params)}]"
+            self._remember_message(params.get("channel"), params.get("ts"), blocks)
+        else:
+            heading = _heading(call.method, params)
+            if call.method == "chat.postMessage" and call.result:
+                self._remember_message(params.get("channel"), call.result.get("ts"), blocks)
+        return heading + "\n" + (blocks_as_text(blocks, NAMES) or params.get("text", ""))
+
+    def _remember_message(self, channel: str | None, ts: str | None, blocks: list[dict]) -> None:
+        message = self.web_api.messages.get((channel, ts))
+        container = {"type": "message", "message_ts": ts, "channel_id": channel}
+        self._remember(blocks, {**container, "is_ephemeral": False}, message)
+
+    def _remember(self, blocks: list[dict], container: dict, message: dict | None) -> None:
+        if buttons(blocks):
+            self._clickable = (blocks, container, message)
 
     def _post(self, body: str, content_type: str):
         headers = slack_headers(body, content_type, self._signing_secret)
@@ -110,7 +196,7 @@ class LocalSlack:
         return f"{int(time.time())}.{next(self._timestamps):06d}"
 
 
-def _describe_post(method: str, params: dict) -> str:
+def _heading(method: str, params: dict) -> str:
     in_channel = params.get("channel") == CHANNEL_ID
     where = "#local" if in_channel else "your DM with @vram"
     if method == "chat.postEphemeral":
@@ -118,11 +204,13 @@ def _describe_post(method: str, params: dict) -> str:
     else:
         seen_by = "everyone in #local" if in_channel else "you and @vram"
     thread = f", in thread {params['thread_ts']}" if params.get("thread_ts") else ""
-    blocks = params.get("blocks") or []
-    if isinstance(blocks, str):  # form-encoded calls carry blocks as JSON text
-        blocks = json.loads(blocks)
-    heading = f"[{method} to {where}{thread}; seen by {seen_by}]"
-    return heading + "\n" + (blocks_as_text(blocks, NAMES) or params.get("text", ""))
+    return f"[{method} to {where}{thread}; seen by {seen_by}]"
+
+
+def _where(params: dict) -> str:
+    if params.get("channel") == CHANNEL_ID:
+        return "seen by everyone in #local"
+    return "seen by you and @vram"
 
 
 def run_once(line: str) -> None:

@@ -58,7 +58,11 @@ def post_reply(
             )
         else:
             client.chat_postMessage(
-                channel=to.channel, thread_ts=to.thread_ts, blocks=reply.blocks, text=reply.text
+                channel=to.channel,
+                thread_ts=to.thread_ts,
+                blocks=reply.blocks,
+                text=reply.text,
+                metadata=reply.metadata,
             )
         return True
     except Exception as error:

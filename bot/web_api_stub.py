@@ -1,9 +1,14 @@
 """A stand-in for the Slack Web API on 127.0.0.1, for local mode and tests.
 
-It answers the few methods the app calls (`auth.test`, `chat.postMessage`,
-`chat.postEphemeral`) the way Slack does, and records every call so that a caller can
-read what the app posted. Point the app at it with `SLACK_API_URL` (or `api_url=`).
+It answers the methods the app calls the way Slack does, and records every call so that a
+caller can read what the app did. Point the app at it with `SLACK_API_URL` (or `api_url=`).
 Like bolt-python's own tests/mock_web_api_server, it is a plain `http.server` in a thread.
+
+It keeps the channel's messages as Slack does: `chat.postMessage` stores one (with its
+`metadata`), `chat.update` changes it, `conversations.replies` reads a thread back (the
+metadata only with `include_all_metadata`, as Slack). `views.open` and `views.publish`
+are recorded like any call. Anything POSTed under `/hooks/` is a `response_url` call,
+recorded with the method "response_url" (see `hook_url`).
 
 Tests script Slack's faults per method with `script`: a rate limit (429 with Retry-After),
 a server error, an `ok: false` error such as not_in_channel, or a delay past the client's
@@ -31,6 +36,8 @@ class ApiCall:
     params: dict
     authorized: bool
     fault: "Fault | None" = None  # what it met instead of success, if scripted
+    path: str = ""  # for "response_url" calls: the hook's path
+    result: dict | None = None  # what the stand-in answered (None for an unauthorized call)
 
     @property
     def succeeded(self) -> bool:
@@ -58,6 +65,7 @@ class SlackWebApiStub:
         self._changed = threading.Condition()
         self._timestamps = count(1)
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self.messages: dict[tuple[str, str], dict] = {}  # (channel, ts) -> message
         self._stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
@@ -106,19 +114,55 @@ class SlackWebApiStub:
             self._changed.wait_for(lambda: len(self.posts()) >= n, timeout=timeout)
             return self.posts()
 
-    def record(self, method: str, params: dict, authorized: bool, fault=None) -> dict:
+    def wait_for_calls(self, method: str, n: int = 1, timeout: float = 5.0) -> list[ApiCall]:
+        """Wait until `method` was called at least `n` times; return those calls."""
         with self._changed:
-            self.calls.append(ApiCall(method, params, authorized, fault))
-            self._changed.notify_all()
-            if not authorized:
-                return {"ok": False, "error": "not_authed"}
-            return self._result(method, params)
+            self._changed.wait_for(lambda: len(self.calls_to(method)) >= n, timeout=timeout)
+            return self.calls_to(method)
 
-    def answer(self, method: str, params: dict, authorized: bool) -> tuple[int, dict, bytes]:
+    def hook_url(self, name: str = "1") -> str:
+        """A response_url served here; what is POSTed to it is recorded as "response_url"."""
+        return self.url.removesuffix("api/") + f"hooks/{name}"
+
+    def add_message(self, channel: str, ts: str, text: str, **fields) -> dict:
+        """A message someone else posted (a person's mention in a thread, say)."""
+        message = {"type": "message", "ts": ts, "text": text, **fields}
+        with self._changed:
+            self.messages[(channel, ts)] = message
+        return message
+
+    def thread(self, channel: str, thread_ts: str) -> list[dict]:
+        """The thread's messages, root first, as Slack keeps them (metadata included)."""
+        with self._changed:
+            return sorted(
+                (
+                    message
+                    for (where, ts), message in self.messages.items()
+                    if where == channel and thread_ts in (ts, message.get("thread_ts"))
+                ),
+                key=lambda message: message["ts"],
+            )
+
+    def record(self, method: str, params: dict, authorized: bool, fault=None, path="") -> dict:
+        with self._changed:
+            if not authorized:
+                self.calls.append(ApiCall(method, params, authorized, fault, path))
+                self._changed.notify_all()
+                return {"ok": False, "error": "not_authed"}
+            result = self._result(method, params)
+            if fault is None and result.get("ok"):
+                self._keep(method, params, result)
+            self.calls.append(ApiCall(method, params, authorized, fault, path, result))
+            self._changed.notify_all()
+            return result
+
+    def answer(
+        self, method: str, params: dict, authorized: bool, path: str = ""
+    ) -> tuple[int, dict, bytes]:
         """Record the call, then (after any scripted delay) its status, headers and body."""
         with self._changed:
             fault = self._faults[method].popleft() if self._faults[method] else None
-        result = self.record(method, params, authorized, fault)
+        result = self.record(method, params, authorized, fault, path)
         headers = {"Content-Type": "application/json; charset=utf-8"}
         if fault is None:
             return 200, headers, json.dumps(result).encode("utf-8")
@@ -149,20 +193,58 @@ class SlackWebApiStub:
             return {"ok": True, "channel": params.get("channel"), "ts": ts}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
+        if method == "chat.update":
+            if (params.get("channel"), params.get("ts")) not in self.messages:
+                return {"ok": False, "error": "message_not_found"}
+            return {"ok": True, "channel": params["channel"], "ts": params["ts"]}
+        if method == "conversations.replies":
+            thread = self.thread(params.get("channel", ""), params.get("ts", ""))
+            if not thread:
+                return {"ok": False, "error": "thread_not_found"}
+            if str(params.get("include_all_metadata")).lower() not in ("1", "true"):
+                thread = [{k: v for k, v in m.items() if k != "metadata"} for m in thread]
+            return {"ok": True, "messages": thread, "has_more": False}
+        if method in ("views.open", "views.publish"):
+            view = _json_param(params.get("view"))
+            return {"ok": True, "view": {"id": f"V{ts.replace('.', '')}", **view}}
         return {"ok": True}
+
+    def _keep(self, method: str, params: dict, result: dict) -> None:
+        """Store what a successful call changed, as Slack would show it afterwards."""
+        content = {
+            key: _json_param(params[key]) for key in ("text", "blocks", "metadata") if key in params
+        }
+        if method == "chat.postMessage":
+            message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "ts": result["ts"]}
+            if params.get("thread_ts"):
+                message["thread_ts"] = params["thread_ts"]
+            self.messages[(params["channel"], result["ts"])] = {**message, **content}
+        elif method == "chat.update":
+            self.messages[(params["channel"], params["ts"])].update(content)
+
+
+def _json_param(value):
+    """Form-encoded calls carry blocks, views and metadata as JSON text."""
+    if isinstance(value, str) and value[:1] in ("[", "{"):
+        return json.loads(value)
+    return value
 
 
 def _handler_for(stub: SlackWebApiStub) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            method = self.path.rsplit("/", 1)[-1].split("?", 1)[0]
+            path, _, query = self.path.partition("?")
+            method = path.rsplit("/", 1)[-1]
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
             if self.headers.get("Content-Type", "").startswith("application/json"):
                 params = json.loads(raw or "{}")
             else:
                 params = dict(parse_qsl(raw))
+            params = {**dict(parse_qsl(query)), **params}  # GET methods send a query string
             authorized = self.headers.get("Authorization", "").startswith("Bearer xoxb-")
-            status, headers, body = stub.answer(method, params, authorized)
+            if path.startswith("/hooks/"):  # a response_url: the URL itself is the credential
+                method, authorized = "response_url", True
+            status, headers, body = stub.answer(method, params, authorized, path)
             try:
                 self.send_response(status)
                 for name, value in headers.items():

@@ -2,10 +2,11 @@
 
 from slack_bolt import App
 
-from bot.listeners import commands, events, messages
+from bot.listeners import actions, commands, events, messages
 
 
 def register_listeners(app: App) -> None:
+    actions.register(app)
     commands.register(app)
     events.register(app)
     messages.register(app)

@@ -4,6 +4,8 @@ The wording of the breakdown, the layouts and the verdicts comes from the Estima
 (estimator.describe), so that Slack and the terminal say the same thing.
 """
 
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
@@ -40,8 +42,11 @@ def answer_text(estimate: Estimate) -> str:
     return escape(" ".join([*estimate.verdicts, text]))
 
 
-def answer_blocks(estimate: Estimate, *, echo: str | None = None) -> list[dict]:
-    """`echo`: a mrkdwn line naming who asked what, shown first (answers posted in channel)."""
+def answer_blocks(
+    estimate: Estimate, *, echo: str | None = None, actions: Sequence[Block] = ()
+) -> list[dict]:
+    """`echo`: a mrkdwn line naming who asked what, shown first (answers posted in channel).
+    `actions`: blocks of buttons, shown after the cards, before the fine print."""
     blocks: list[Block] = []
     if echo:
         blocks.append(_context([echo]))
@@ -58,6 +63,7 @@ def answer_blocks(estimate: Estimate, *, echo: str | None = None) -> list[dict]:
     if serving:
         command = truncate(serving.serve_command, SECTION_TEXT_MAX - 40)
         blocks.append(_section(f"Serve on {escape(serving.gpu.name)}:\n```{escape(command)}```"))
+    blocks.extend(actions)
     if estimate.assumptions:
         blocks.append(_context([escape(note) for note in estimate.assumptions]))
     return _fit(blocks)

@@ -9,8 +9,12 @@ _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
 
 def blocks_as_text(blocks: list[dict], names: dict[str, str] | None = None) -> str:
-    """`names` maps user ids to how a mention is shown (`<@U0YOU>` -> '@you')."""
+    """`names` maps user ids to how a mention is shown (`<@U0YOU>` -> '@you').
+
+    Buttons become numbered choices, [1] [2] …, counted across the whole message in the
+    order Slack shows them (local mode clicks one when its number is typed)."""
     lines: list[str] = []
+    buttons = 0
     for block in blocks:
         kind = block.get("type")
         if kind == "header":
@@ -25,12 +29,29 @@ def blocks_as_text(blocks: list[dict], names: dict[str, str] | None = None) -> s
             ]
         elif kind == "divider":
             lines.append("─" * 40)
+        elif kind == "actions":
+            choices = []
+            for element in block.get("elements", []):
+                if element.get("type") == "button":
+                    buttons += 1
+                    choices.append(f"[{buttons}] {element['text']['text']}")
+            lines += _wrap(choices)
         elif kind == "context":
             for element in block["elements"]:
                 lines += [
                     "  " + line for line in _plain(element.get("text", ""), names).splitlines()
                 ]
     return "\n".join(lines)
+
+
+def _wrap(choices: list[str], width: int = 88) -> list[str]:
+    lines: list[str] = []
+    for choice in choices:
+        if lines and len(lines[-1]) + 3 + len(choice) <= width:
+            lines[-1] += "   " + choice
+        else:
+            lines.append("  " + choice)
+    return lines
 
 
 def _plain(mrkdwn: str, names: dict[str, str] | None) -> str:

@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 from bot.app import build_app
 from bot.http import create_flask_app
 from bot.signing import slack_headers
+from bot.slack_payloads import block_actions_payload, find_button, interaction_body
 from bot.web_api_stub import BOT_USER_ID, TEAM_ID, SlackWebApiStub
 
 SIGNING_SECRET = "test-signing-secret-7f3a9c"
@@ -88,6 +89,18 @@ class SignedSender:
 
     def event(self, event: dict, headers=()) -> HttpReply:
         return self.post(event_body(event), "application/json", headers=headers)
+
+    def interaction(self, payload: dict) -> HttpReply:
+        """block_actions, view_submission, shortcuts: form-encoded, one `payload` of JSON."""
+        return self.post(interaction_body(payload), "application/x-www-form-urlencoded")
+
+    def click(self, blocks: list[dict], label: str, container: dict, **where) -> HttpReply:
+        """Click the button `label` in `blocks`, as the asker (see block_actions_payload)."""
+        block, button = find_button(blocks, label)
+        payload = block_actions_payload(
+            block, button, user=USER_ID, team=TEAM_ID, container=container, **where
+        )
+        return self.interaction(payload)
 
 
 def command_body(text: str, **overrides) -> str:

@@ -66,3 +66,19 @@ def test_private_help_and_errors_are_for_you_only(local_slack):
     assert "seen by only you" in local_slack.ask("/vram help")
     problem = local_slack.ask("@vram a teapot")
     assert problem.startswith("[chat.postEphemeral") and "Try for example" in problem
+
+
+def test_buttons_are_numbered_choices_and_a_number_clicks_one(local_slack):
+    answer = local_slack.ask("/vram 70B fp16")
+    assert "[2] int4" in answer
+    replaced = local_slack.ask("2")
+    assert replaced.startswith("[response_url: replaced the answer; seen by everyone in #local]")
+    assert "@you tried `/vram 70B int4`" in replaced and "[1] fp16" in replaced
+    assert "(the last answer has buttons 1 to" in local_slack.ask("99")
+
+
+def test_a_click_on_a_mention_answer_updates_it(local_slack):
+    local_slack.ask("@vram llama-3.1-8b")
+    updated = local_slack.ask("4")  # [4] 8k context
+    assert updated.startswith("[chat.update of the answer ")
+    assert "8,192 tokens" in updated
