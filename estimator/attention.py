@@ -97,7 +97,7 @@ class ChunkedLocalAttention:
     only: vLLM's ChunkedLocalAttentionSpec frees the blocks of finished chunks (its worst case
     adds one scheduler step of new tokens, as the sliding window does; not counted here)."""
 
-    kind: ClassVar[str] = "chunked local attention"
+    kind: ClassVar[str] = "chunked local"
 
     kv_heads: int
     head_dim: int
@@ -152,7 +152,7 @@ class SparseMultiLatentAttention:
     DeepseekV32IndexerCache's MLAAttentionSpec, uint8). Neither part is split by tensor
     parallelism. With an fp8 KV cache vLLM stores the latent as fp8_ds_mla (656 bytes)."""
 
-    kind: ClassVar[str] = "DeepSeek sparse attention (MLA + indexer)"
+    kind: ClassVar[str] = "sparse MLA"
 
     kv_lora_rank: int
     qk_rope_head_dim: int
@@ -194,7 +194,7 @@ class LinearAttentionState:
       linear_attention_state_shape (lightning): (heads / tp, head_dim, head_dim), no conv
     in the model's dtype (MambaStateDtypeCalculator; the KV cache format does not apply)."""
 
-    kind: ClassVar[str] = "linear attention (fixed state)"
+    kind: ClassVar[str] = "linear attention"
 
     state_heads: int  # heads the recurrent state is split by under tensor parallelism
     key_dim: int

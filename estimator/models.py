@@ -11,9 +11,12 @@ from fractions import Fraction
 
 from estimator.attention import (
     AttentionSpec,
+    ChunkedLocalAttention,
     FullAttention,
+    LinearAttentionState,
     MultiLatentAttention,
     SlidingWindow,
+    SparseMultiLatentAttention,
     sequence_kv_bytes,
 )
 from estimator.precisions import find_precision
@@ -26,6 +29,7 @@ BLOCK_TOKENS = VLLM_BLOCK_TOKENS  # the older name, still imported by estimator/
 _MLP_KINDS = ("gated", "plain")
 _NORM_KINDS = ("rmsnorm", "layernorm")
 _ATTENTION_BIAS_KINDS = ("none", "qkv", "all")
+_LINEAR_ATTENTION_KINDS = ("gated-deltanet", "lightning")
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,21 @@ class Model:
     v_head_dim: int | None = None
     sliding_window: int | None = None
     sliding_layers: int = 0
+    qk_norm_over_heads: bool = False
+    gated_attention: bool = False
+    shared_expert_intermediate_size: int = 0
+    shared_expert_gate: bool = False
+    attention_chunk: int | None = None
+    chunked_layers: int = 0
+    linear_attention: str | None = None
+    linear_attention_layers: int = 0
+    linear_key_heads: int = 0
+    linear_value_heads: int = 0
+    linear_key_head_dim: int = 0
+    linear_value_head_dim: int = 0
+    linear_conv_kernel: int = 0
+    index_heads: int = 0
+    index_head_dim: int = 0
 
     def __post_init__(self) -> None:
         problems = []
@@ -128,6 +147,17 @@ class Model:
             problems.append("sliding_layers must be between 0 and layers")
         if (self.sliding_layers > 0) != (self.sliding_window is not None):
             problems.append("sliding_window and sliding_layers go together")
+        if (self.chunked_layers > 0) != (self.attention_chunk is not None):
+            problems.append("attention_chunk and chunked_layers go together")
+        if self.linear_attention not in (None, *_LINEAR_ATTENTION_KINDS):
+            problems.append(f"linear_attention must be one of {_LINEAR_ATTENTION_KINDS}")
+        if (self.linear_attention_layers > 0) != (self.linear_attention is not None):
+            problems.append("linear_attention and linear_attention_layers go together")
+        windowed = self.sliding_layers + self.chunked_layers + self.linear_attention_layers
+        if windowed > self.layers:
+            problems.append("sliding, chunked and linear-attention layers exceed the layers")
+        if self.index_head_dim and not (self.uses_mla and self.q_lora_rank):
+            problems.append("the sparse-attention indexer needs MLA with q_lora_rank")
         mla = (self.kv_lora_rank, self.qk_nope_head_dim, self.qk_rope_head_dim, self.v_head_dim)
         if any(f is None for f in mla) and any(f is not None for f in mla):
             problems.append("MLA needs kv_lora_rank, qk_nope/qk_rope_head_dim and v_head_dim")
@@ -173,16 +203,22 @@ class Model:
             )
             entries += self._mlp_linears(
                 "mlp.shared_experts.",
-                self.moe_intermediate_size,
+                self.shared_expert_intermediate_size or self.moe_intermediate_size,
                 moe_layers * self.shared_experts,
                 "other",
             )
+            if self.shared_expert_gate:  # Qwen2-MoE style: a sigmoid gate on the shared expert
+                entries.append(
+                    LinearLayer("mlp.shared_expert_gate", hidden, 1, moe_layers, "other")
+                )
         if not self.tied_embeddings:
             entries.append(LinearLayer("lm_head", hidden, self.vocab_size, 1, "embedding"))
         return tuple(entry for entry in entries if entry.count)
 
     def _attention_linears(self) -> tuple[LinearLayer, ...]:
-        hidden, heads, layers = self.hidden_size, self.attention_heads, self.layers
+        hidden, heads = self.hidden_size, self.attention_heads
+        layers = self.layers - self.linear_attention_layers  # softmax-attention layers
+        linear = self._linear_attention_linears()
         if self.uses_mla:  # DeepSeek-V2 paper §2.1; transformers DeepseekV3Attention
             qk_head_dim = self.qk_nope_head_dim + self.qk_rope_head_dim
             rank = self.kv_lora_rank
@@ -214,17 +250,67 @@ class Model:
                     "other",
                 ),
                 LinearLayer("self_attn.o_proj", heads * self.v_head_dim, hidden, layers, "other"),
+                *self._indexer_linears(),
             )
         q_width, kv_width = heads * self.head_dim, self.kv_heads * self.head_dim
         qkv_bias = self.attention_bias in ("qkv", "all")
+        # Qwen3-Next's gated attention: q_proj also yields a per-head output gate
+        q_out = q_width * (2 if self.gated_attention else 1)
         return (
-            LinearLayer("self_attn.q_proj", hidden, q_width, layers, "other", qkv_bias),
+            *linear,
+            LinearLayer("self_attn.q_proj", hidden, q_out, layers, "other", qkv_bias),
             LinearLayer("self_attn.k_proj", hidden, kv_width, layers, "other", qkv_bias),
             LinearLayer("self_attn.v_proj", hidden, kv_width, layers, "other", qkv_bias),
             LinearLayer(
                 "self_attn.o_proj", q_width, hidden, layers, "other", self.attention_bias == "all"
             ),
         )
+
+    def _indexer_linears(self) -> tuple[LinearLayer, ...]:
+        """DeepSeek V3.2's lightning indexer (DeepSeek-V3.2-Exp inference/model.py, Indexer):
+        wq_b from the query latent, wk and weights_proj from the hidden state."""
+        if not self.index_head_dim:
+            return ()
+        width, layers = self.index_heads * self.index_head_dim, self.layers
+        return (
+            LinearLayer("self_attn.indexer.wq_b", self.q_lora_rank, width, layers, "other"),
+            LinearLayer(
+                "self_attn.indexer.wk", self.hidden_size, self.index_head_dim, layers, "other"
+            ),
+            LinearLayer(
+                "self_attn.indexer.weights_proj",
+                self.hidden_size,
+                self.index_heads,
+                layers,
+                "other",
+            ),
+        )
+
+    def _linear_attention_linears(self) -> tuple[LinearLayer, ...]:
+        """Projections of the linear-attention layers: Gated DeltaNet (transformers
+        Qwen3NextGatedDeltaNet: in_proj_qkvz, in_proj_ba, out_proj) or lightning attention
+        (transformers MiniMaxLightningAttention: qkv_proj, output_gate, out_proj)."""
+        hidden, count = self.hidden_size, self.linear_attention_layers
+        if self.linear_attention == "gated-deltanet":
+            keys = self.linear_key_heads * self.linear_key_head_dim
+            values = self.linear_value_heads * self.linear_value_head_dim
+            return (
+                LinearLayer(
+                    "linear_attn.in_proj_qkvz", hidden, 2 * keys + 2 * values, count, "other"
+                ),
+                LinearLayer(
+                    "linear_attn.in_proj_ba", hidden, 2 * self.linear_value_heads, count, "other"
+                ),
+                LinearLayer("linear_attn.out_proj", values, hidden, count, "other"),
+            )
+        if self.linear_attention == "lightning":
+            width = self.attention_heads * self.head_dim
+            return (
+                LinearLayer("self_attn.qkv_proj", hidden, 3 * width, count, "other"),
+                LinearLayer("self_attn.output_gate", hidden, width, count, "other"),
+                LinearLayer("self_attn.out_proj", width, hidden, count, "other"),
+            )
+        return ()
 
     def _mlp_linears(
         self, prefix: str, width: int, count: int, group: str
@@ -256,14 +342,42 @@ class Model:
 
     def _norms_and_vectors(self) -> int:
         """Norm weights (and biases), per-head vectors: everything outside the linear layers."""
-        per_layer = self.norms_per_layer * self._norm_size
+        softmax_layers = self.layers - self.linear_attention_layers
+        per_softmax_layer = 0
         if self.uses_mla:  # q_a_layernorm, kv_a_layernorm
-            per_layer += (self.q_lora_rank or 0) + self.kv_lora_rank
-        if self.qk_norm:
-            per_layer += 2 * self.head_dim
+            per_softmax_layer += (self.q_lora_rank or 0) + self.kv_lora_rank
+        if self.index_head_dim:  # the indexer's k_norm is a LayerNorm: weight and bias
+            per_softmax_layer += 2 * self.index_head_dim
+        if self.qk_norm and self.qk_norm_over_heads:  # MiniMax-M2: one norm over all heads
+            per_softmax_layer += (self.attention_heads + self.kv_heads) * self.head_dim
+        elif self.qk_norm:
+            per_softmax_layer += 2 * self.head_dim
         if self.attention_sinks:
-            per_layer += self.attention_heads
-        return self.layers * per_layer + self._norm_size  # + the final norm
+            per_softmax_layer += self.attention_heads
+        return (
+            self.layers * self.norms_per_layer * self._norm_size
+            + softmax_layers * per_softmax_layer
+            + self.linear_attention_layers * self._linear_attention_vectors()
+            + self._norm_size  # the final norm
+        )
+
+    def _linear_attention_vectors(self) -> int:
+        """Per linear-attention layer, besides its projections. Gated DeltaNet: the depthwise
+        conv1d (conv_dim x kernel, no bias), dt_bias and A_log per value head, the gated
+        RMSNorm over one value head. Lightning: an RMSNorm over all heads."""
+        if self.linear_attention == "gated-deltanet":
+            conv_dim = (
+                2 * self.linear_key_heads * self.linear_key_head_dim
+                + self.linear_value_heads * self.linear_value_head_dim
+            )
+            return (
+                conv_dim * self.linear_conv_kernel
+                + 2 * self.linear_value_heads
+                + (self.linear_value_head_dim)
+            )
+        if self.linear_attention == "lightning":
+            return self.attention_heads * self.head_dim
+        return 0
 
     @property
     def _norm_size(self) -> int:
@@ -273,14 +387,36 @@ class Model:
 
     def attention_layers(self) -> tuple[tuple[AttentionSpec, int], ...]:
         """The attention kinds of this model's layers, with how many layers have each."""
+        if self.index_head_dim:
+            sparse = SparseMultiLatentAttention(
+                self.kv_lora_rank, self.qk_rope_head_dim, self.index_head_dim
+            )
+            return ((sparse, self.layers),)
         if self.uses_mla:
             return ((MultiLatentAttention(self.kv_lora_rank, self.qk_rope_head_dim), self.layers),)
-        full = FullAttention(self.kv_heads, self.head_dim)
-        if not self.has_sliding_window:
-            return ((full, self.layers),)
-        sliding = SlidingWindow(self.kv_heads, self.head_dim, self.sliding_window)
-        kinds = [(sliding, self.sliding_layers), (full, self.layers - self.sliding_layers)]
+        kinds: list[tuple[AttentionSpec, int]] = []
+        if self.has_sliding_window:
+            window = SlidingWindow(self.kv_heads, self.head_dim, self.sliding_window)
+            kinds.append((window, self.sliding_layers))
+        if self.attention_chunk:
+            chunked = ChunkedLocalAttention(self.kv_heads, self.head_dim, self.attention_chunk)
+            kinds.append((chunked, self.chunked_layers))
+        if self.linear_attention:
+            kinds.append((self._linear_attention_state(), self.linear_attention_layers))
+        others = self.layers - sum(count for _, count in kinds)
+        kinds.append((FullAttention(self.kv_heads, self.head_dim), others))
         return tuple((spec, count) for spec, count in kinds if count)
+
+    def _linear_attention_state(self) -> LinearAttentionState:
+        if self.linear_attention == "gated-deltanet":
+            return LinearAttentionState.gated_deltanet(
+                self.linear_key_heads,
+                self.linear_value_heads,
+                self.linear_key_head_dim,
+                self.linear_value_head_dim,
+                self.linear_conv_kernel,
+            )
+        return LinearAttentionState.lightning(self.attention_heads, self.head_dim)
 
     def kv_bytes_per_token(self, kv_bits: Fraction | int, tensor_parallel: int = 1) -> int:
         """KV cache bytes per token on one GPU at this tensor-parallel size, every attention
