@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from bot.answer import log_failure
 from bot.config import Settings, new_bolt_app, web_client
 from bot.listeners import register_listeners
-from bot.middleware import skip_slack_retries
+from bot.middleware import ignore_unanswerable_events, skip_slack_retries
 
 
 def build_app(
@@ -33,6 +33,7 @@ def build_app(
     # slash command carries a response_url and the legacy verification token: keep it out.
     logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
     app.use(skip_slack_retries)
+    app.use(ignore_unanswerable_events)
     app.error(_log_listener_failure)
     register_listeners(app)
     return app
@@ -49,5 +50,16 @@ def build_app_from_settings(settings: Settings) -> App:
 def _log_listener_failure(error: Exception, body: dict) -> None:
     """A failure that escaped a listener's ack function (a bug): one line, the user sees
     Bolt's default. Replies posted after the ack report their own failures (bot.post)."""
-    event = body.get("event", {}).get("type") or body.get("command") or body.get("type")
-    log_failure(error, f"acknowledging {event}")
+    log_failure(error, f"acknowledging {_what(body)}")
+
+
+def _what(body: object) -> str:
+    """The event type, command or payload type of a body of any shape (Socket Mode's too)."""
+    if not isinstance(body, dict):
+        return "a request"
+    event = body.get("event")
+    for name in (event.get("type") if isinstance(event, dict) else None,
+                 body.get("command"), body.get("type")):  # fmt: skip
+        if isinstance(name, str):
+            return name
+    return "a request"
