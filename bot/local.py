@@ -34,6 +34,7 @@ USAGE = f"""Local mode: no Slack needed. Type what you would type in Slack:
   @vram 70B int4      a mention in #local (answered in its thread)
   70B fp16            anything else is a direct message to the bot
   3                   click button [3] of the last answer
+  home                open the app's Home tab
 Ctrl-D or `exit` to leave."""
 
 
@@ -50,7 +51,7 @@ class LocalSlack:
         self._timestamps = count(1)
         self._hooks = count(1)
         # The last message shown with buttons: its blocks and the click's container.
-        self._clickable: tuple[list[dict], dict, dict | None] | None = None
+        self._clickable: tuple[list[dict], dict, dict | None, dict | None] | None = None
 
     def close(self) -> None:
         self.web_api.stop()
@@ -59,6 +60,8 @@ class LocalSlack:
         line = line.strip()
         if line.isdigit() and self._clickable:
             return self.click(int(line))
+        if line == "home":
+            return self.open_home()
         if line.startswith(COMMAND):
             return self.slash_command(line.removeprefix(COMMAND))
         if line.startswith("@vram"):
@@ -97,9 +100,28 @@ class LocalSlack:
         heading = f"[{COMMAND} answered in its acknowledgement; seen by {seen_by}]"
         return heading + "\n" + blocks_as_text(blocks, NAMES)
 
+    def open_home(self) -> str:
+        already = len(self.web_api.calls)
+        ts = self._next_ts()
+        event = {
+            "type": "app_home_opened",
+            "user": USER_ID,
+            "channel": DM_CHANNEL_ID,
+            "tab": "home",
+        }
+        self._event({**event, "ts": ts, "event_ts": ts}, wait_for_posts=False)
+        published = self.web_api.wait_for_calls(
+            "views.publish",
+            1
+            + len(
+                [call for call in self.web_api.calls[:already] if call.method == "views.publish"]
+            ),
+        )
+        return self._describe(published[-1])
+
     def click(self, number: int) -> str:
         """Click button `number` ([1] is the first) of the last message shown."""
-        blocks, container, message = self._clickable
+        blocks, container, message, view = self._clickable
         shown = buttons(blocks)
         if not 1 <= number <= len(shown):
             return f"(the last answer has buttons 1 to {len(shown)})"
@@ -111,8 +133,9 @@ class LocalSlack:
             user=USER_ID,
             team=TEAM_ID,
             container=container,
-            response_url=self.web_api.hook_url(f"click-{next(self._hooks)}"),
+            response_url=None if view else self.web_api.hook_url(f"click-{next(self._hooks)}"),
             message=message,
+            view=view,
         )
         response = self._post(interaction_body(payload), "application/x-www-form-urlencoded")
         if response.status_code != 200:
@@ -130,7 +153,7 @@ class LocalSlack:
         event = {"type": "message", "channel_type": "im", "channel": DM_CHANNEL_ID, "ts": ts}
         return self._event({**event, "user": USER_ID, "text": text, "event_ts": ts})
 
-    def _event(self, event: dict) -> str:
+    def _event(self, event: dict, wait_for_posts: bool = True) -> str:
         already = len(self.web_api.posts())
         body = {
             "type": "event_callback",
@@ -143,6 +166,8 @@ class LocalSlack:
         response = self._post(json.dumps(body), "application/json")
         if response.status_code != 200:
             return f"(the app answered HTTP {response.status_code})"
+        if not wait_for_posts:
+            return ""
         posts = self.web_api.wait_for_posts(already + 1)[already:]
         return "\n".join(self._describe(post) for post in posts) or "(no reply)"
 
@@ -170,6 +195,14 @@ class LocalSlack:
             if params.get("replace_original"):
                 message = {"type": "message", "ts": container["message_ts"], "blocks": blocks}
                 self._remember(blocks, container, None if container["is_ephemeral"] else message)
+        elif call.method == "views.publish":
+            view = (
+                params["view"] if isinstance(params["view"], dict) else json.loads(params["view"])
+            )
+            blocks = view["blocks"]
+            heading = "[views.publish: your Home tab]"
+            view_id = (call.result or {}).get("view", {}).get("id", "V0HOME")
+            self._remember(blocks, {"type": "view", "view_id": view_id}, None, view)
         elif call.method == "chat.update":
             heading = f"[chat.update of the answer {params.get('ts')}; {_where(params)}]"
             self._remember_message(params.get("channel"), params.get("ts"), blocks)
@@ -184,9 +217,9 @@ class LocalSlack:
         container = {"type": "message", "message_ts": ts, "channel_id": channel}
         self._remember(blocks, {**container, "is_ephemeral": False}, message)
 
-    def _remember(self, blocks: list[dict], container: dict, message: dict | None) -> None:
+    def _remember(self, blocks, container: dict, message: dict | None, view=None) -> None:
         if buttons(blocks):
-            self._clickable = (blocks, container, message)
+            self._clickable = (blocks, container, message, view)
 
     def _post(self, body: str, content_type: str):
         headers = slack_headers(body, content_type, self._signing_secret)

@@ -14,14 +14,15 @@ def interaction_body(payload: dict) -> str:
 
 
 def buttons(blocks: list[dict]) -> list[tuple[dict, dict]]:
-    """Every (actions block, button) of a message or view, in the order Slack shows them."""
-    return [
-        (block, element)
-        for block in blocks
-        if block.get("type") == "actions"
-        for element in block.get("elements", [])
-        if element.get("type") == "button"
-    ]
+    """Every (block, button) of a message or view, in the order Slack shows them: the
+    buttons of actions blocks and those beside a section's text (its accessory)."""
+    found = []
+    for block in blocks:
+        elements = block.get("elements", []) if block.get("type") == "actions" else []
+        if block.get("type") == "section" and block.get("accessory"):
+            elements = [block["accessory"]]
+        found += [(block, element) for element in elements if element.get("type") == "button"]
+    return found
 
 
 def find_button(blocks: list[dict], label: str) -> tuple[dict, dict]:

@@ -2,11 +2,12 @@
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, events, messages
+from bot.listeners import actions, commands, events, home, messages
 
 
 def register_listeners(app: App) -> None:
     actions.register(app)
     commands.register(app)
     events.register(app)
+    home.register(app)
     messages.register(app)

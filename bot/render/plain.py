@@ -5,6 +5,7 @@ import re
 _BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
 _CODE_BLOCK = re.compile(r"\n?```(.*?)```", re.DOTALL)
 _MENTION = re.compile(r"<@(\w+)(?:\|([^>]*))?>")
+_LINK = re.compile(r"<(https?://[^|>]+)\|([^>]*)>")
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
 
@@ -23,6 +24,9 @@ def blocks_as_text(blocks: list[dict], names: dict[str, str] | None = None) -> s
         elif kind == "section":
             if "text" in block:
                 lines.append(_plain(block["text"]["text"], names))
+            if block.get("accessory", {}).get("type") == "button":
+                buttons += 1
+                lines[-1] += f"   [{buttons}] {block['accessory']['text']['text']}"
             lines += [
                 _plain(field["text"], names).replace("\n", " · ")
                 for field in block.get("fields", [])
@@ -59,6 +63,7 @@ def _plain(mrkdwn: str, names: dict[str, str] | None) -> str:
         lambda m: "".join("\n    " + line for line in m.group(1).splitlines()), mrkdwn
     )
     text = _BOLD.sub(r"\1", text)
+    text = _LINK.sub(r"\2 (\1)", text)
     text = _MENTION.sub(
         lambda m: "@" + (names or {}).get(m.group(1), m.group(2) or m.group(1)), text
     )

@@ -82,3 +82,13 @@ def test_a_click_on_a_mention_answer_updates_it(local_slack):
     updated = local_slack.ask("4")  # [4] 8k context
     assert updated.startswith("[chat.update of the answer ")
     assert "8,192 tokens" in updated
+
+
+def test_home_opens_and_its_examples_run_there(local_slack):
+    home = local_slack.ask("home")
+    assert home.startswith("[views.publish: your Home tab]")
+    assert "H200-141GB       139.9 GiB" in home
+    assert "kv_cache_interface.py (https://github.com/vllm-project/vllm/" in home
+    ran = local_slack.ask("1")  # [1] Run: /vram 70B fp16
+    assert ran.startswith("[views.publish: your Home tab]")
+    assert ran.index("GPU memory: 156.5 GiB (168.0 GB)") < ran.index("Cards")

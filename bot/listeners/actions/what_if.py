@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 
 from bot.answer import Reply, reply_to
 from bot.listeners.commands.vram_command import COMMAND
+from bot.listeners.home.app_home import show_in_home
 from bot.post import _api_failure
 from bot.question import Question
 from bot.render.what_if_blocks import read_what_if
@@ -29,6 +30,10 @@ def answer_what_if(body: dict, action: dict, client: WebClient, respond: Respond
         return
     container = body.get("container") or {}
     clicker = (body.get("user") or {}).get("id")
+    if container.get("type") == "view":  # an example run from the Home tab
+        reply = reply_to(Question(text), invocation=invocation)
+        show_in_home(client, clicker, reply.blocks)
+        return
     by_response_url = invocation == COMMAND or container.get("is_ephemeral")
     reply = reply_to(
         Question(text),
