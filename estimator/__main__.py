@@ -7,15 +7,17 @@ import argparse
 import json
 import sys
 
-from estimator import QueryError, estimate
+from estimator import QueryError
 from estimator.render_json import to_json_dict
 from estimator.render_text import render_text
+from hub.answer import estimate_text
 
 EXAMPLES = """examples:
   python -m estimator 70B fp16
   python -m estimator llama-3.1-70b int4 ctx=32k users=20 on 2x h100
   python -m estimator --json "mixtral-8x7b awq"
   python -m estimator deepseek-v3 fp8 compare
+  python -m estimator Qwen/Qwen2.5-Coder-32B-Instruct-AWQ ctx=32k   # any Hugging Face repo
 """
 
 
@@ -35,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args, rest = parser.parse_known_args(argv)
     text = " ".join([*args.question, *rest]) + (" compare" if args.all else "")
     try:
-        answer = estimate(text)
+        answer = estimate_text(text)  # a repository the catalog does not know: the Hub
     except QueryError as error:
         if args.json:
             print(json.dumps({"error": str(error)}))

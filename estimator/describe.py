@@ -24,8 +24,9 @@ def format_count(value: int) -> str:
 def understood(query: Query, footprint: Footprint) -> str:
     precision = query.precision
     parts = []
-    if query.model:
-        parts.append(f"{query.model.display_name} ({format_count(query.params)} params)")
+    if query.model or query.hub:
+        name = query.model.display_name if query.model else query.hub.repo_id
+        parts.append(f"{name} ({format_count(query.params)} params)")
     else:
         parts.append(f"{format_count(query.params)} params")
     parts.append(f"{precision.name} ({precision.bits_label})")
@@ -53,7 +54,7 @@ def understood(query: Query, footprint: Footprint) -> str:
 
 
 def assumptions(query: Query, footprint: Footprint, planning: Footprint) -> tuple[str, ...]:
-    notes = []
+    notes = list(query.hub.notes) if query.hub else []
     model = query.model
     precision = query.precision
     if not query.precision_given:

@@ -115,6 +115,8 @@ def footprint(query: Query, *, with_native_context: bool = False) -> Footprint:
     """The footprint of a query. No workload: the article's 20 % allowance. With a workload
     (or `with_native_context`, for planning), KV cache and runtime reserve instead."""
     weights = weights_bytes(query.params, query.precision, query.model)
+    if query.hub is not None and query.hub.weights_bytes is not None:
+        weights = query.hub.weights_bytes  # the repository's files, exactly
     workload = query.workload
     kv_bits = workload.kv_format.bits if workload.kv_format else query.precision.kv_bits
     kv_model = query.model

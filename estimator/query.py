@@ -7,6 +7,7 @@ from estimator.gpus import Gpu
 from estimator.precisions import KvFormat, Precision
 
 if TYPE_CHECKING:
+    from estimator.hub_model import HubSource
     from estimator.models import Model
 
 Solve = Literal["context", "users"]
@@ -45,3 +46,5 @@ class Query:
     gpus: tuple[GpuRequest, ...] = ()
     compare_all: bool = False
     solve_for: Solve | None = None
+    # A repository looked up on the Hugging Face Hub (hub/): exact weight bytes and where from.
+    hub: "HubSource | None" = None

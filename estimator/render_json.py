@@ -31,6 +31,9 @@ def to_json_dict(estimate: Estimate) -> dict:
         "model": {
             "name": query.model.key if query.model else None,
             "params": query.params,
+            "source": "hub" if query.hub else ("catalog" if query.model else "size"),
+            "hf_id": query.hub.repo_id if query.hub else (query.model and query.model.hf_id),
+            "revision": query.hub.sha if query.hub else None,
         },
         "precision": {
             "name": query.precision.name,

@@ -36,7 +36,13 @@ def test_json_contract(capsys):
     assert main(["--json", "70B fp16"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert answer["query"] == "70 B params · fp16 (16 bits)"
-    assert answer["model"] == {"name": None, "params": 70_000_000_000}
+    assert answer["model"] == {
+        "name": None,
+        "params": 70_000_000_000,
+        "source": "size",
+        "hf_id": None,
+        "revision": None,
+    }
     assert answer["precision"] == {"name": "fp16", "bits_per_param": 16.0}
     assert answer["workload"]["context_tokens"] is None
     assert answer["workload"]["sequences"] == 1

@@ -1,0 +1,74 @@
+"""Text -> Estimate, with the Hub for repositories the catalog does not know.
+
+The catalog answers first, with no request at all: catalog models answer instantly whether
+the Hub is up or not. Only a question the catalog cannot answer and that names a repository
+(`org/name`, `org/name@rev`, an hf.co link) is looked up: text -> the repository and the rest
+of the question -> the Hub's facts (hub.lookup, cached by commit) -> a Query carrying the
+model and the exact weight bytes (estimator.hub_model) -> the estimate.
+"""
+
+from dataclasses import replace
+
+from estimator import estimate
+from estimator.compute import estimate_query
+from estimator.estimate import Estimate
+from estimator.hub_model import hub_model
+from estimator.hub_ref import RepoRef, find_repo_ref, without_ref
+from estimator.model_names import find_model
+from estimator.parse import normalise, parse
+from estimator.query import Query
+
+# Stands in for the repository while the rest of the question is parsed: a catalog model, so
+# that "org/name 70B" is refused as a name and a size, like "llama-3.1-8b 70B".
+_PLACEHOLDER = "llama-3.1-8b"
+
+
+def repo_in_question(text: str) -> RepoRef | None:
+    """The repository a question names that the catalog does not know (None: the catalog
+    answers it, with no request). `meta-llama/Llama-3.1-70B-Instruct` is the catalog's;
+    `Qwen/Qwen2.5-7B-Instruct-AWQ` and `bartowski/…-GGUF` are other files, so the Hub's."""
+    ref = find_repo_ref(text)
+    if ref is None:
+        return None
+    name = normalise(ref.repo_id)
+    match = find_model(name)
+    if match is not None and match.start == 0 and match.end == len(name):
+        return None
+    return ref
+
+
+def _rest_of_question(text: str, ref: RepoRef) -> Query:
+    return parse(f"{without_ref(text, ref)} {_PLACEHOLDER}")
+
+
+def answer_is_cached(ref: RepoRef) -> bool:
+    from hub.lookup import cached
+
+    return cached(ref) is not None
+
+
+def estimate_text(text: str, *, deadline_s: float | None = None) -> Estimate:
+    """Like estimator.estimate, and a repository id nobody listed is sized from the Hub.
+    Raises QueryError (hub.lookup.HubUnavailable when the Hub could not answer)."""
+    ref = repo_in_question(text)
+    if ref is None:
+        return estimate(text)
+    return estimate_query(hub_query(text, ref, deadline_s))
+
+
+def hub_query(text: str, ref: RepoRef, deadline_s: float | None = None) -> Query:
+    from hub.lookup import lookup
+
+    asked = _rest_of_question(text, ref)  # refuses bad input before any request
+    precision = asked.precision if asked.precision_given else None
+    wanted = ref.file or (precision.name if precision else None)
+    facts = lookup(ref, wanted, deadline_s)
+    found = hub_model(facts, ref.revision, ref.file, precision)
+    return replace(
+        asked,
+        text=text.strip(),
+        model=found.model,
+        params=found.params,
+        precision=found.precision,
+        hub=found.source,
+    )
