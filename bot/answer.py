@@ -24,8 +24,9 @@ from bot.render.blocks import (
 from bot.render.mrkdwn import code
 from bot.render.what_if_blocks import what_if_blocks
 from bot.what_if import query_as_text
-from estimator import QueryError, estimate
+from estimator import QueryError
 from estimator.errors import EXAMPLE
+from hub.answer import estimate_text
 
 log = logging.getLogger("vram.bot")
 
@@ -102,7 +103,7 @@ def reply_to(
             question.private,
         )
     try:
-        answer = estimate(question.text)
+        answer = estimate_text(question.text)  # a repository nobody listed: from the Hub
         asked = f"{invocation} {question.text}".strip()
         echo = f"<@{echo_for}> {echo_verb} {code(asked)}" if echo_for else None
         actions = what_if_blocks(answer.query, invocation) if what_if else []

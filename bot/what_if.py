@@ -68,7 +68,10 @@ def _tokens_label(tokens: int) -> str:
 
 def query_as_text(query: Query) -> str:
     """The question text that parses to `query` (its `text` aside)."""
-    words = [query.model.key if query.model else _params_text(query.params)]
+    if query.hub:  # a repository looked up on the Hub (hub/answer.py)
+        words = [query.hub.repo_id + (f"@{query.hub.revision}" if query.hub.revision else "")]
+    else:
+        words = [query.model.key if query.model else _params_text(query.params)]
     if query.precision_given:
         words.append(query.precision.name)
     workload = query.workload

@@ -9,7 +9,7 @@ model and the exact weight bytes (estimator.hub_model) -> the estimate.
 
 from dataclasses import replace
 
-from estimator import estimate
+from estimator import QueryError, estimate
 from estimator.compute import estimate_query
 from estimator.estimate import Estimate
 from estimator.hub_model import hub_model
@@ -41,10 +41,19 @@ def _rest_of_question(text: str, ref: RepoRef) -> Query:
     return parse(f"{without_ref(text, ref)} {_PLACEHOLDER}")
 
 
-def answer_is_cached(ref: RepoRef) -> bool:
+def lookup_needed(text: str) -> RepoRef | None:
+    """The repository to look up before `text` can be answered: None when the catalog or the
+    cache answers it at once, or when the rest of the question is refused anyway."""
     from hub.lookup import cached
 
-    return cached(ref) is not None
+    ref = repo_in_question(text)
+    if ref is None or cached(ref) is not None:
+        return None
+    try:
+        _rest_of_question(text, ref)
+    except QueryError:
+        return None  # the refusal needs no lookup
+    return ref
 
 
 def estimate_text(text: str, *, deadline_s: float | None = None) -> Estimate:

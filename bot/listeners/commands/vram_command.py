@@ -4,21 +4,79 @@ Answering in the ack (not with chat.postMessage or response_url) works in any ch
 even where the bot is not a member, needs no chat:write there, and arrives well inside
 Slack's 3 seconds because the estimate takes milliseconds. Bolt runs this in the request's
 thread (process_before_response, bot.config.new_bolt_app): no thread pool, no polling.
+
+A repository the catalog does not know and that was not looked up before takes up to 8 s
+on the Hub (hub/lookup.py), longer than Slack waits: the ack says "Looking up … on Hugging
+Face", with the visibility the answer will have, and the lazy listener answers through the
+command's response_url, replacing that message.
 """
 
-from slack_bolt import Ack
+import logging
+import threading
 
-from bot.answer import reply_to_text
+from slack_bolt import Ack, Respond
+
+from bot.answer import MAX_TEXT_CHARS, Reply, reply_to_text
+from bot.question import question_from_slack
+from bot.render.mrkdwn import code
+from hub.answer import lookup_needed
 
 COMMAND = "/vram"
+log = logging.getLogger("vram.bot")
+
+# response_urls whose ack promised an answer after a lookup: the lazy listener answers those
+# only (Bolt runs it in this process, after the ack).
+_AWAITING: set[str] = set()
+_AWAITING_LOCK = threading.Lock()
+
+
+def _response_type(private: bool) -> str:
+    return "ephemeral" if private else "in_channel"
 
 
 def answer_vram_command(ack: Ack, command: dict) -> None:
-    reply = reply_to_text(
-        command.get("text", ""), invocation=COMMAND, echo_for=command.get("user_id")
-    )
+    text = command.get("text", "")
+    question = question_from_slack(text)
+    too_long = len(text) > MAX_TEXT_CHARS
+    ref = None if question.wants_help or too_long else lookup_needed(question.text)
+    if ref is not None and command.get("response_url"):
+        with _AWAITING_LOCK:
+            _AWAITING.add(command["response_url"])
+        looking = f"Looking up {code(ref.shown)} on Hugging Face…"
+        ack(
+            response_type=_response_type(question.private),
+            blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": looking}}],
+            text=looking,
+        )
+        return
+    reply = reply_to_text(text, invocation=COMMAND, echo_for=command.get("user_id"))
     ack(
         response_type="ephemeral" if reply.only_for_asker else "in_channel",
         blocks=reply.blocks,
         text=reply.text,
     )
+
+
+def answer_after_lookup(command: dict, respond: Respond) -> None:
+    """The lazy half: the answer the ack promised, once the Hub has answered (or not)."""
+    with _AWAITING_LOCK:
+        if command.get("response_url") not in _AWAITING:
+            return  # answered in the ack
+        _AWAITING.discard(command["response_url"])
+    text = command.get("text", "")
+    reply = reply_to_text(text, invocation=COMMAND, echo_for=command.get("user_id"))
+    _respond(respond, reply, question_from_slack(text).private)
+
+
+def _respond(respond: Respond, reply: Reply, private: bool) -> None:
+    try:
+        response = respond(
+            response_type=_response_type(private),
+            replace_original=True,
+            blocks=reply.blocks,
+            text=reply.text,
+        )
+        if response.status_code != 200:
+            log.error("the command's response_url answered HTTP %s", response.status_code)
+    except Exception as error:
+        log.error("could not answer through the command's response_url: %s", type(error).__name__)

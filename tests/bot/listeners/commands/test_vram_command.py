@@ -62,7 +62,7 @@ def test_an_unexpected_failure_is_one_log_line_and_an_apology(slack, monkeypatch
     def broken(text):
         raise RuntimeError("catalog\nunreadable")
 
-    monkeypatch.setattr("bot.answer.estimate", broken)
+    monkeypatch.setattr("bot.answer.estimate_text", broken)
     problem = slack.command("70B fp16").json()
     assert problem["response_type"] == "ephemeral"
     assert "something went wrong" in problem["text"]
