@@ -27,7 +27,7 @@ VLLM_BLOCK_TOKENS = 16
 BLOCK_TOKENS = VLLM_BLOCK_TOKENS  # the older name, still imported by estimator/describe.py
 
 _MLP_KINDS = ("gated", "plain")
-_NORM_KINDS = ("rmsnorm", "layernorm")
+_NORM_KINDS = ("rmsnorm", "layernorm", "layernorm_no_bias")
 _ATTENTION_BIAS_KINDS = ("none", "qkv", "all")
 _LINEAR_ATTENTION_KINDS = ("gated-deltanet", "lightning")
 
@@ -98,6 +98,7 @@ class Model:
     attention_sinks: bool = False
     learned_positions: int = 0
     vision_params: int = 0
+    lm_head_bias: bool = False
     experts: int = 0
     experts_per_token: int = 0
     moe_intermediate_size: int = 0
@@ -212,7 +213,9 @@ class Model:
                     LinearLayer("mlp.shared_expert_gate", hidden, 1, moe_layers, "other")
                 )
         if not self.tied_embeddings:
-            entries.append(LinearLayer("lm_head", hidden, self.vocab_size, 1, "embedding"))
+            entries.append(
+                LinearLayer("lm_head", hidden, self.vocab_size, 1, "embedding", self.lm_head_bias)
+            )
         return tuple(entry for entry in entries if entry.count)
 
     def _attention_linears(self) -> tuple[LinearLayer, ...]:
