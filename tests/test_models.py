@@ -54,7 +54,7 @@ PUBLISHED_PARAMS = {
 
 # Checkpoints that store the tied lm_head a second time: the Hub count (= params) includes it,
 # the model as loaded (transformers, vLLM PR #3590) does not. Exact difference: vocab x hidden.
-DUPLICATED_LM_HEAD = {"falcon-40b", "falcon-180b"}
+DUPLICATED_LM_HEAD = {"falcon-7b", "falcon-40b", "falcon-180b", "starcoder-15b"}
 
 # Published only as a nominal size: OPT paper Table 1 says '13B'.
 NOMINAL_ONLY = {"opt-13b": 13_000_000_000}
@@ -246,6 +246,8 @@ def test_sliding_layer_counts_follow_the_published_patterns(key):
         expected = sum(1 for layer in range(entry.layers) if layer % 2 == 0)
     elif key.startswith("gemma-3"):  # layer i is global when (i + 1) % 6 == 0
         expected = sum(1 for layer in range(entry.layers) if (layer + 1) % 6)
+    elif key in ("command-r7b", "command-a-111b"):  # Cohere2: global when (i + 1) % 4 == 0
+        expected = sum(1 for layer in range(entry.layers) if (layer + 1) % 4)
     else:
         expected = 0
     assert entry.sliding_layers == expected

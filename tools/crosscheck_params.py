@@ -33,6 +33,18 @@ GEMMA_3_VISION = {
 }
 
 
+# Pixtral, the vision tower of Mistral Small 3.1/3.2 (their vision_config).
+MISTRAL_SMALL_VISION = {
+    "hidden_size": 1024,
+    "intermediate_size": 4096,
+    "num_hidden_layers": 24,
+    "num_attention_heads": 16,
+    "head_dim": 64,
+    "patch_size": 14,
+    "image_size": 1540,
+}
+
+
 def _decoder(model: Model) -> dict:
     return {
         "hidden_size": model.hidden_size,
@@ -48,6 +60,9 @@ def _decoder(model: Model) -> dict:
 
 def _config(model: Model) -> transformers.PretrainedConfig:
     key, fields = model.key, _decoder(model)
+    catalog_b = _config_catalog_b(model, fields)
+    if catalog_b is not None:
+        return catalog_b
     if key.startswith("llama"):
         return transformers.LlamaConfig(**fields)
     if key.startswith("mistral"):
@@ -124,12 +139,104 @@ def _config(model: Model) -> transformers.PretrainedConfig:
     raise LookupError(f"no transformers config for {key}")
 
 
+# ------------------------------------------------------------------ catalog-b families
+# Mistral Small/Large/Codestral/Devstral/Magistral/Ministral, Phi-3.5/4, Cohere, Falcon 7B and
+# Falcon 3, Yi, OLMo 2, Granite, StarCoder(2), MPT, embedding models.
+
+_LLAMA_LAYOUT = ("falcon3-", "yi-")
+_MISTRAL_LAYOUT = (
+    "mistral-small-3-", "mistral-large", "codestral", "devstral", "magistral", "ministral",
+)  # fmt: skip
+
+
+def _config_catalog_b(model: Model, fields: dict) -> transformers.PretrainedConfig | None:
+    key = model.key
+    if key.startswith(("mistral-small-3.1", "mistral-small-3.2")):
+        return transformers.Mistral3Config(
+            text_config=transformers.MistralConfig(**fields).to_dict(),
+            vision_config=MISTRAL_SMALL_VISION,
+            spatial_merge_size=2,
+            multimodal_projector_bias=False,
+            tie_word_embeddings=model.tied_embeddings,  # the outer config decides the tying
+        )
+    if key.startswith(_MISTRAL_LAYOUT):
+        return transformers.MistralConfig(**fields)
+    if key.startswith(_LLAMA_LAYOUT):
+        return transformers.LlamaConfig(**fields)
+    if key == "phi-3.5-moe":
+        return transformers.PhimoeConfig(
+            **fields,
+            num_local_experts=model.experts,
+            num_experts_per_tok=model.experts_per_token,
+            attention_bias=True,
+            lm_head_bias=True,
+        )
+    if key.startswith(("phi-3.5", "phi-4")):
+        return transformers.Phi3Config(**fields)
+    if key.startswith("command"):
+        del fields["head_dim"]  # Cohere derives it from hidden_size / heads
+        if model.has_sliding_window:
+            return transformers.Cohere2Config(**fields, sliding_window=model.sliding_window)
+        return transformers.CohereConfig(**fields, use_qk_norm=model.qk_norm)
+    if key == "falcon-7b":
+        return transformers.FalconConfig(
+            hidden_size=model.hidden_size,
+            num_hidden_layers=model.layers,
+            num_attention_heads=model.attention_heads,
+            vocab_size=model.vocab_size,
+            multi_query=True,
+            new_decoder_architecture=False,
+            parallel_attn=True,
+            bias=False,
+        )
+    if key.startswith("olmo-2"):
+        return transformers.Olmo2Config(**fields)
+    if key.startswith("granite") and model.is_moe:
+        return transformers.GraniteMoeConfig(
+            **fields, num_local_experts=model.experts, num_experts_per_tok=model.experts_per_token
+        )
+    if key.startswith("granite"):
+        return transformers.GraniteConfig(**fields)
+    if key.startswith("starcoder2"):
+        return transformers.Starcoder2Config(**fields, use_bias=True)
+    if key.startswith("starcoder"):
+        return transformers.GPTBigCodeConfig(
+            n_embd=model.hidden_size,
+            n_layer=model.layers,
+            n_head=model.attention_heads,
+            n_inner=model.intermediate_size,
+            n_positions=model.learned_positions,
+            vocab_size=model.vocab_size,
+            multi_query=True,
+        )
+    if key.startswith("mpt"):
+        return transformers.MptConfig(
+            d_model=model.hidden_size,
+            n_heads=model.attention_heads,
+            n_layers=model.layers,
+            expansion_ratio=model.intermediate_size // model.hidden_size,
+            max_seq_len=model.native_context,
+            vocab_size=model.vocab_size,
+            no_bias=True,
+        )
+    return None
+
+
+def _module(model: Model, config: transformers.PretrainedConfig) -> torch.nn.Module:
+    if isinstance(config, transformers.Mistral3Config):
+        return transformers.Mistral3ForConditionalGeneration(config)
+    return None
+
+
 def transformers_count(model: Model) -> int:
     """Parameters and persistent buffers (DeepSeek's router bias is one) of the module that
     transformers builds; tied weights once, rotary caches (not persistent) not at all."""
     config = _config(model)
     with torch.device("meta"):
-        if isinstance(config, transformers.Gemma3Config):
+        module = _module(model, config)
+        if module is not None:
+            pass
+        elif isinstance(config, transformers.Gemma3Config):
             module = transformers.Gemma3ForConditionalGeneration(config)
         else:
             module = transformers.AutoModelForCausalLM.from_config(config)
