@@ -3,6 +3,7 @@ Ministral, Phi-3.5/4, Cohere, Falcon 7B and Falcon 3, Yi 1.5, OLMo 2, Granite 3.
 MPT, Gemma 3 270M): computed parameters against the published counts carried here, the KV
 cache their attention needs, and the names people type for them."""
 
+import dataclasses
 from fractions import Fraction
 
 import pytest
@@ -113,13 +114,21 @@ def test_architecture_fields_of_the_new_families():
     # Cohere: one LayerNorm without bias per layer (parallel block); R+ adds per-head q/k norms
     groups = model("command-r-plus-104b").param_groups()
     assert groups.embedding == 256_000 * 12_288  # tied
-    r_plus = model("command-r-plus-104b")
-    assert r_plus._attention_params() == 12288 * (12288 + 2048) + 12288 * 12288 + (96 + 8) * 128
-    # OLMo 2: q/k norms over the whole projections
-    olmo = model("olmo-2-32b")
-    assert olmo._attention_params() == 5120 * (5120 + 2048) + 5120 * 5120 + 5120 + 1024
-    # Phi-3.5-MoE: the lm_head has a bias
-    assert model("phi-3.5-moe").param_groups().embedding == 2 * 32_064 * 4_096 + 32_064
+    # R+ adds per-head q/k norms, OLMo 2 norms over the whole q/k projections: the same count
+    plain = dataclasses.replace(
+        model("command-r-plus-104b"), qk_norm=False, qk_norm_over_heads=False
+    )
+    added = model("command-r-plus-104b").param_groups().total - plain.param_groups().total
+    assert added == 64 * (96 + 8) * 128
+    plain = dataclasses.replace(model("olmo-2-32b"), qk_norm=False, qk_norm_over_heads=False)
+    assert model("olmo-2-32b").param_groups().total - plain.param_groups().total == 64 * (
+        5120 + 1024
+    )
+    # Phi-3.5-MoE: the lm_head has a bias (kept at 16 bits with the other biases)
+    lm_head = next(
+        linear for linear in model("phi-3.5-moe").linear_layers() if linear.name == "lm_head"
+    )
+    assert (lm_head.in_features, lm_head.out_features, lm_head.biases) == (4096, 32_064, 32_064)
     # MPT: LayerNorms without bias
     assert model("mpt-30b")._norm_size == 7168
 
