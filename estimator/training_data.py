@@ -63,3 +63,7 @@ def find_optimizer(name: str) -> Optimizer | None:
 
 def optimizer_names() -> list[str]:
     return sorted({optimizer.name for optimizer in OPTIMIZERS.values()})
+
+
+DEFAULT_CARDS: tuple[str, ...] = tuple(_TABLE["cards"]["default"])
+GLOBAL_BATCH_SEQUENCES: int = DEFAULTS["global_batch_sequences"]
