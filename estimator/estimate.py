@@ -5,9 +5,13 @@ All sizes are exact integers of bytes.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from estimator.gpus import Gpu
 from estimator.query import Query
+
+if TYPE_CHECKING:
+    from estimator.training_answer import TrainingAnswer
 
 
 @dataclass(frozen=True)
@@ -77,9 +81,23 @@ class Estimate:
     inverse: Inverse | None = None
     kv_cache_bytes_full_attention: int | None = None
     inverse_sentence: str | None = None
+    # Training answers (estimator.training_answer): their figures, a headline sentence, and the
+    # words the renderers put where serving answers say vLLM, "Serve" and "total".
+    training: "TrainingAnswer | None" = None
+    summary: str | None = None
+    recommended_by: str = "vLLM"
+    command_label: str = "Serve"
+    parts_total_label: str = "total"
+
+    @property
+    def parts_total(self) -> int:
+        """The sum of the breakdown: the total of a serving answer, the per-GPU peak of training."""
+        return sum(part.bytes for part in self.parts)
 
     @property
     def verdicts(self) -> tuple[str, ...]:
-        """The yes/no for 'does it fit on 2 H100?' and the answer to 'max ctx on …', if asked."""
+        """The headline of a training answer, the yes/no for 'does it fit on 2 H100?' and the
+        answer to 'max ctx on …', if asked."""
         lines = [plan.verdict for plan in self.gpus if plan.verdict]
-        return (*lines, self.inverse_sentence) if self.inverse_sentence else tuple(lines)
+        extra = (self.inverse_sentence,) if self.inverse_sentence else ()
+        return (*filter(None, [self.summary]), *lines, *extra)

@@ -1,6 +1,7 @@
 """Estimate -> the JSON contract of `python -m estimator --json` (stable: fields keep their meaning)."""
 
 from estimator.estimate import Estimate, GpuPlan
+from estimator.training_answer import TrainingAnswer
 
 
 def _gpu(plan: GpuPlan) -> dict:
@@ -22,12 +23,34 @@ def _gpu(plan: GpuPlan) -> dict:
     }
 
 
+def _training(answer: TrainingAnswer) -> dict:
+    setup, shown = answer.setup, answer.layout
+    return {
+        "method": setup.method,
+        "adapter": setup.adapter,
+        "optimizer": setup.optimizer.name,
+        "micro_batch": setup.micro_batch,
+        "seq_len": setup.seq_len,
+        "gradient_checkpointing": setup.gradient_checkpointing,
+        "sharding": shown.sharding,
+        "gpu": shown.gpu.name,
+        "gpu_count": shown.count,
+        "trainable_params": setup.trainable_params,
+        "lora_rank": setup.rank,
+        "lora_targets": setup.targets,
+        "per_gpu_bytes": shown.per_gpu_bytes,
+        "parts": answer.parts_by_key,
+    }
+
+
 def to_json_dict(estimate: Estimate) -> dict:
     query = estimate.query
     workload = query.workload
     solved = estimate.inverse
+    training = estimate.training
     return {
         "query": estimate.understood,
+        "task": training.setup.method if training else "serve",
         "model": {
             "name": query.model.key if query.model else None,
             "params": query.params,
@@ -66,5 +89,6 @@ def to_json_dict(estimate: Estimate) -> dict:
             if solved
             else None
         ),
+        "training": _training(training) if training else None,
         "assumptions": list(estimate.assumptions),
     }

@@ -15,9 +15,11 @@ def render_text(estimate: Estimate) -> str:
     lines = [estimate.understood, ""]
     for part in estimate.parts:
         lines.append(f"  {part.name:<16}{_both(part.bytes)}   {part.sentence}")
-    lines.append(f"  {'total':<16}{_both(estimate.total_bytes)}")
+    lines.append(f"  {estimate.parts_total_label:<16}{_both(estimate.parts_total)}")
     lines.append("")
-    lines.append(f"  {'card':<16}{'memory (CUDA)':>13}  {'min':>4}  recommended (vLLM)")
+    lines.append(
+        f"  {'card':<16}{'memory (CUDA)':>13}  {'min':>4}  recommended ({estimate.recommended_by})"
+    )
     for plan in estimate.gpus:
         lines.append(
             f"  {plan.gpu.name:<16}{format_gib(plan.gpu.memory_bytes):>13}  "

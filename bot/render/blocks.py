@@ -58,21 +58,24 @@ def answer_blocks(
     blocks.append(_section(f"*Understood:* {escape(estimate.understood)}"))
     blocks.append(SectionBlock(fields=[_field(part) for part in estimate.parts]))
     blocks.append(DividerBlock())
-    blocks.extend(_sections(["*Cards*", *map(_card_line, estimate.gpus)]))
+    card_lines = [_card_line(plan, estimate.recommended_by) for plan in estimate.gpus]
+    blocks.extend(_sections(["*Cards*", *card_lines]))
     serving = next((plan for plan in estimate.gpus if plan.serve_command), None)
     if serving:
         command = truncate(serving.serve_command, SECTION_TEXT_MAX - 40)
-        blocks.append(_section(f"Serve on {escape(serving.gpu.name)}:\n```{escape(command)}```"))
+        label = f"{estimate.command_label} on {serving.gpu.name}"
+        blocks.append(_section(f"{escape(label)}:\n```{escape(command)}```"))
     blocks.extend(actions)
     if estimate.assumptions:
         blocks.append(_context([escape(note) for note in estimate.assumptions]))
     return _fit(blocks)
 
 
-def _card_line(plan: GpuPlan) -> str:
+def _card_line(plan: GpuPlan, recommended_by: str) -> str:
     line = (
         f"• *{plan.min_count} × {escape(plan.gpu.name)}* at least · "
-        f"vLLM: {escape(plan.recommendation)} · {format_gib(plan.gpu.memory_bytes)} each"
+        f"{escape(recommended_by)}: {escape(plan.recommendation)} · "
+        f"{format_gib(plan.gpu.memory_bytes)} each"
     )
     return line + (f"\n   min {escape(plan.min_count_reason)}" if plan.min_count_reason else "")
 
