@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from bot.answer import log_failure
 from bot.config import Settings, new_bolt_app, web_client
 from bot.listeners import register_listeners
-from bot.middleware import ignore_unanswerable_events, skip_slack_retries
+from bot.middleware import RecentEvents, answer_each_event_once, ignore_unanswerable_events
 
 
 def build_app(
@@ -32,7 +32,7 @@ def build_app(
     # Bolt logs the whole body of a request whose signature is wrong at INFO, and a replayed
     # slash command carries a response_url and the legacy verification token: keep it out.
     logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
-    app.use(skip_slack_retries)
+    app.use(answer_each_event_once(RecentEvents()))
     app.use(ignore_unanswerable_events)
     app.error(_log_listener_failure)
     register_listeners(app)

@@ -6,7 +6,8 @@ and the operator gets one log line.
 """
 
 import logging
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -24,6 +25,35 @@ class Destination:
     channel: str
     thread_ts: str | None
     asker: str | None  # None when another app asked: nobody to show an ephemeral message to
+
+    @classmethod
+    def of_event(cls, event: dict, thread_ts: str | None) -> "Destination":
+        """Where to answer a mention or message; a bot's (bot_id) has nobody to whisper to."""
+        return cls(event["channel"], thread_ts, None if event.get("bot_id") else event.get("user"))
+
+
+# <@U…>, <@U…|name>, <!here>, <!subteam^S…|@team>: what makes Slack notify someone.
+_MENTION = re.compile(r"<[@!]([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def without_mentions(reply: Reply) -> Reply:
+    """The reply with every mention made plain text: a reply posted after the ack answers a
+    mention or a DM, possibly another bot's, and a reply that mentioned @vram or that bot
+    could start a loop of bots answering each other."""
+
+    def plain(match: re.Match) -> str:
+        label = match.group(2) or match.group(1).split("^")[0]
+        return label if label.startswith("@") else "@" + label
+
+    def defuse(value):
+        if isinstance(value, dict):
+            return {k: _MENTION.sub(plain, v) if k == "text" and isinstance(v, str) else defuse(v)
+                    for k, v in value.items()}  # fmt: skip
+        if isinstance(value, list):
+            return [defuse(item) for item in value]
+        return value
+
+    return replace(reply, blocks=defuse(reply.blocks), text=_MENTION.sub(plain, reply.text))
 
 
 # Refusals a retry or an ephemeral message cannot get past, and what the operator can do.
@@ -45,7 +75,8 @@ _TOLD = "I have your answer, but Slack would not let me post it here ({why}). Pl
 def post_reply(
     client: WebClient, reply: Reply, to: Destination, *, ephemeral: bool, surface: str
 ) -> bool:
-    """Post `reply` (to the asker alone if `ephemeral`); True once Slack took it."""
+    """Post `reply` (to the asker alone if `ephemeral`), mentioning nobody; True once Slack took it."""
+    reply = without_mentions(reply)
     method = "chat.postEphemeral" if ephemeral and to.asker else "chat.postMessage"
     try:
         if method == "chat.postEphemeral":

@@ -193,12 +193,11 @@ def posts_caused_by(web_api, slack):
     sentinels = iter(range(1, 1000))
 
     def send(event: dict, headers=()) -> list:
-        channel = f"D0SENTINEL{next(sentinels)}"
+        n = next(sentinels)
+        channel = f"D0SENTINEL{n}"
         assert slack.event(event, headers=headers).status == 200
-        assert (
-            slack.event(make_direct_message("70B fp16", "1799999999.1", channel=channel)).status
-            == 200
-        )
+        sentinel = make_direct_message("70B fp16", f"1799999999.{n}", channel=channel)
+        assert slack.event(sentinel).status == 200  # its own ts, so its own event_id
         deadline = time.monotonic() + 5
         while not any(post.params.get("channel") == channel for post in web_api.posts()):
             assert time.monotonic() < deadline, "the sentinel DM was never answered"

@@ -21,6 +21,7 @@ from tests.bot.conftest import (  # noqa: F401  fixtures, found by pytest under 
     make_direct_message,
     make_mention,
     mention,
+    posts_caused_by,
     secret_values,
     signed_sender,
     slack,

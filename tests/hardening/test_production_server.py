@@ -80,7 +80,7 @@ def test_web_api_faults_do_not_stop_the_worker(production):
     web_api.script(
         "chat.postMessage", Fault(error="not_in_channel"), RATELIMITED, Fault(status=500)
     )
-    faulty = [mention_request(i) for i in range(3)]
+    faulty = [mention_request(REQUESTS + i) for i in range(3)]  # events not yet seen
     for body, headers in faulty:
         assert post(server, body, headers) == 200
     # 3 mentions and 2 retries (after the 429 and the 500); not_in_channel is not retried

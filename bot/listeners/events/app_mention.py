@@ -13,5 +13,5 @@ def answer_mention(event: dict, client: WebClient) -> None:
         return  # a mention in a DM: the direct-message listener answers it, once
     reply = reply_to_text(event.get("text", ""), invocation=INVOCATION)
     # In the thread's root, or start one; another app's mention has no user to whisper to.
-    to = Destination(event["channel"], event.get("thread_ts") or event["ts"], event.get("user"))
+    to = Destination.of_event(event, event.get("thread_ts") or event["ts"])
     post_reply(client, reply, to, ephemeral=reply.only_for_asker, surface="app_mention")

@@ -7,9 +7,11 @@ from bot.post import Destination, post_reply
 
 
 def answer_direct_message(event: dict, client: WebClient) -> None:
+    if event.get("channel_type") != "im":
+        return  # a channel, private channel or group DM: not a question to the bot
     if event.get("subtype") or event.get("bot_id"):
         return  # edits, deletions, other bots: nothing was asked
     reply = reply_to_text(event.get("text", ""), invocation="")
-    to = Destination(event["channel"], event.get("thread_ts"), event.get("user"))
+    to = Destination.of_event(event, event.get("thread_ts"))
     # The DM is already private: problems and help go there as ordinary messages.
     post_reply(client, reply, to, ephemeral=False, surface="direct message")
