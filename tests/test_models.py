@@ -7,13 +7,27 @@ from fractions import Fraction
 
 import pytest
 
-from estimator.attention import FullAttention, MultiLatentAttention, SlidingWindow
+from estimator.attention import (
+    FullAttention,
+    LinearAttentionState,
+    MultiLatentAttention,
+    SlidingWindow,
+    SparseMultiLatentAttention,
+)
 from estimator.model_names import find_model, looks_like_model_name, suggest_models
 from estimator.models import ALL_MODELS, MODELS_BY_KEY
 from estimator.precisions import find_precision
 
 FP16 = Fraction(16)
 MODEL_KEYS = [model.key for model in ALL_MODELS]
+
+
+# Families another developer adds under data/models/ (their figures are tested with them).
+CATALOG_B_FAMILIES = (
+    "mistral", "mixtral", "codestral", "devstral", "magistral", "ministral", "gemma", "phi",
+    "command", "c4ai", "aya", "falcon", "yi", "olmo", "granite", "starcoder", "mpt", "bge",
+    "e5", "nomic", "gpt-oss", "opt",
+)  # fmt: skip
 
 
 def model(key):
@@ -58,6 +72,63 @@ DUPLICATED_LM_HEAD = {"falcon-7b", "falcon-40b", "falcon-180b", "starcoder-15b"}
 
 # Published only as a nominal size: OPT paper Table 1 says '13B'.
 NOMINAL_ONLY = {"opt-13b": 13_000_000_000}
+
+
+# Issue 8's families: the figure each model card (or paper, or the Hub's rounded figure) gives,
+# carried here with its source. The catalog's exact count must be within 1 % of it.
+CARD_PARAMS = {
+    # Qwen2.5 / Qwen2.5-Coder cards, 'Number of Parameters'
+    "qwen2.5-0.5b": 0.49e9, "qwen2.5-1.5b": 1.54e9, "qwen2.5-3b": 3.09e9,
+    "qwen2.5-coder-0.5b": 0.49e9, "qwen2.5-coder-1.5b": 1.54e9, "qwen2.5-coder-3b": 3.09e9,
+    "qwen2.5-coder-7b": 7.61e9, "qwen2.5-coder-14b": 14.7e9, "qwen2.5-coder-32b": 32.5e9,
+    "qwq-32b": 32.5e9,  # QwQ-32B card
+    # Qwen3 cards: 'Number of Parameters: 0.6B' (1.7B: 'Non-Embedding: 1.4B', below)
+    "qwen3-0.6b": 0.6e9, "qwen3-4b": 4.0e9,
+    "qwen3-coder-30b-a3b": 30.5e9, "qwen3-coder-480b-a35b": 480e9,  # Qwen3-Coder cards
+    "qwen3-next-80b-a3b": 80e9,  # Qwen3-Next card '80B in total'
+    # LLaMA paper (arXiv 2302.13971) Table 2
+    "llama-1-7b": 6.7e9, "llama-1-13b": 13.0e9, "llama-1-33b": 32.5e9, "llama-1-65b": 65.2e9,
+    # Code Llama paper (arXiv 2308.12950): 7B, 13B, 34B, 70B
+    "codellama-7b": 6.74e9, "codellama-13b": 13.0e9, "codellama-34b": 34e9, "codellama-70b": 69e9,
+    "llama-guard-3-1b": 1.5e9, "llama-guard-3-8b": 8.03e9,  # Hub model pages
+    "llama-3.1-nemotron-70b": 70.6e9,  # Hub model page
+    # DeepSeek-R1 README, distills: the Hub's figures for each repository
+    "deepseek-r1-distill-qwen-1.5b": 1.78e9, "deepseek-r1-distill-qwen-7b": 7.62e9,
+    "deepseek-r1-distill-qwen-14b": 14.8e9, "deepseek-r1-distill-qwen-32b": 32.8e9,
+    "deepseek-r1-distill-llama-8b": 8.03e9, "deepseek-r1-distill-llama-70b": 70.6e9,
+    # DeepSeek-V2 paper (arXiv 2405.04434): 236B; V2-Lite 15.7B; Coder-V2 README likewise
+    "deepseek-v2": 236e9, "deepseek-v2-lite": 15.7e9,
+    "deepseek-coder-v2": 236e9, "deepseek-coder-v2-lite": 15.7e9,
+    "deepseek-v3.1": 671e9, "deepseek-v3.2-exp": 671e9 + 0.85e9,  # V3 + the indexer (note)
+    "kimi-k2": 1.03e12,  # Kimi K2 card: '1 trillion total parameters' (Hub: 1.03T)
+    # GLM-4.5 card: 355B / 106B; GLM-4.6 card: 355B; Hub pages for the 0414 models
+    "glm-4.5": 355e9, "glm-4.5-air": 106e9, "glm-4.6": 355e9,
+    "glm-4-9b-0414": 9.4e9, "glm-4-32b-0414": 32.6e9,
+    "glm-z1-9b-0414": 9.4e9, "glm-z1-32b-0414": 32.6e9,
+    # MiniMax-M2 card: 230B; MiniMax-Text-01 card: 456B
+    "minimax-m2": 230e9, "minimax-text-01": 456e9,
+}  # fmt: skip
+
+# Published only without the embeddings: Qwen3-1.7B card 'Non-Embedding: 1.4B'.
+CARD_NON_EMBEDDING_PARAMS = {"qwen3-1.7b": 1.4e9, "qwen3-0.6b": 0.44e9, "qwen3-4b": 3.6e9}
+
+
+@pytest.mark.parametrize(("key", "published"), CARD_PARAMS.items())
+def test_params_are_within_1_percent_of_the_model_cards(key, published):
+    assert abs(model(key).param_groups().total - published) <= published * 0.01
+
+
+@pytest.mark.parametrize(("key", "published"), CARD_NON_EMBEDDING_PARAMS.items())
+def test_non_embedding_params_are_within_1_percent_of_the_cards(key, published):
+    groups = model(key).param_groups()
+    assert abs(groups.total - groups.embedding - published) <= published * 0.01
+
+
+def test_every_new_model_has_a_published_figure():
+    old = set(REQUIRED) | {"llama-2-13b"}
+    for key in MODEL_KEYS:
+        if key not in old and not key.startswith(CATALOG_B_FAMILIES):
+            assert key in CARD_PARAMS or key in CARD_NON_EMBEDDING_PARAMS, key
 
 
 def test_catalog_has_every_required_model():
@@ -190,6 +261,21 @@ KV_PER_TOKEN_CASES = [
     # GitHub deepseek-ai/DeepSeek-V3 inference/configs/config_671B.json: 61 x (512 + 64) x 2
     ("deepseek-v3", 70_272),
     ("deepseek-r1", 70_272),
+    # Hand-computed from each config.json (the formulas above; kv = K + V unless MLA):
+    ("kimi-k2", 61 * (512 + 64) * 2),  # MLA like V3: 70,272
+    ("deepseek-v2", 60 * (512 + 64) * 2),
+    ("deepseek-v2-lite", 27 * (512 + 64) * 2),
+    # V3.2: MLA latent + the indexer's 128 fp8 values and 1 float32 scale per layer
+    ("deepseek-v3.2-exp", 61 * ((512 + 64) * 2 + 132)),
+    ("glm-4.5", 92 * 2 * 8 * 128 * 2),
+    ("glm-4-9b-0414", 40 * 2 * 2 * 128 * 2),
+    ("minimax-m2", 62 * 2 * 8 * 128 * 2),
+    ("qwen3-next-80b-a3b", 12 * 2 * 2 * 256 * 2),  # only the 12 full-attention layers
+    ("minimax-text-01", 10 * 2 * 8 * 128 * 2),  # only the 10 softmax layers
+    ("qwen2.5-0.5b", 24 * 2 * 2 * 64 * 2),
+    ("qwq-32b", 64 * 2 * 8 * 128 * 2),
+    ("codellama-34b", 48 * 2 * 8 * 128 * 2),
+    ("llama-1-65b", 80 * 2 * 64 * 128 * 2),
 ]
 
 KV_SEQUENCE_CASES = [
@@ -209,6 +295,12 @@ KV_SEQUENCE_CASES = [
     # hf-l31-kv-405b-128k: the blog's 123.05 GiB is 2x too high (16 KV heads, Meta's mp16
     # re-shard; huggingface/blog #2345); the 8-KV-head HF checkpoint: 126 x 8 x 128 x 2 x 2 B
     ("llama-3.1-405b", 128000, 66_060_288_000),
+    # Hybrids: the full-attention layers grow, every linear layer adds its fixed state
+    # (vLLM gated_delta_net_state_shape: (8192 x 3 + 32 x 128 x 128) x 2 B = 1,097,728 B;
+    # linear_attention_state_shape: 64 x 128 x 128 x 2 B = 2,097,152 B)
+    ("qwen3-next-80b-a3b", 32768, 12 * 32768 * 2048 + 36 * 1_097_728),
+    ("minimax-text-01", 1_000_000, 10 * 1_000_000 * 4096 + 70 * 2_097_152),
+    ("deepseek-v3.2-exp", 163840, 163840 * 61 * 1284),
 ]
 
 
@@ -236,6 +328,17 @@ def test_attention_kinds_per_model():
     assert model("gpt-oss-120b").attention_layers() == (
         (SlidingWindow(8, 64, 128), 18),
         (FullAttention(8, 64), 18),
+    )
+    assert model("qwen3-next-80b-a3b").attention_layers() == (
+        (LinearAttentionState.gated_deltanet(16, 32, 128, 128, 4), 36),
+        (FullAttention(2, 256), 12),
+    )
+    assert model("minimax-text-01").attention_layers() == (
+        (LinearAttentionState.lightning(64, 128), 70),
+        (FullAttention(8, 128), 10),
+    )
+    assert model("deepseek-v3.2-exp").attention_layers() == (
+        (SparseMultiLatentAttention(512, 64, 128), 61),
     )
 
 
@@ -397,6 +500,23 @@ FOUND = [
     ("Llama-3.1-70B-Instruct-AWQ", "llama-3.1-70b", "Llama-3.1-70B-Instruct-"),
     ("qwen3:8b-fp16", "qwen3-8b", "qwen3:8b-"),
     ("serve llama-3.1-70b.", "llama-3.1-70b", "llama-3.1-70b"),
+    # issue 8's questions
+    ("QwQ-32B awq on a single A100?", "qwq-32b", "QwQ-32B"),
+    ("deepseek-r1:32b", "deepseek-r1-distill-qwen-32b", "deepseek-r1:32b"),
+    ("deepseek-r1:70b q4_k_m", "deepseek-r1-distill-llama-70b", "deepseek-r1:70b"),
+    ("DeepSeek-R1-Distill-Qwen-32B", "deepseek-r1-distill-qwen-32b", "DeepSeek-R1-Distill-Qwen-32B"),
+    (
+        "Qwen/Qwen2.5-Coder-32B-Instruct-AWQ",
+        "qwen2.5-coder-32b",
+        "Qwen/Qwen2.5-Coder-32B-Instruct-",
+    ),
+    ("qwen2.5-coder:7b", "qwen2.5-coder-7b", "qwen2.5-coder:7b"),
+    ("codellama:34b", "codellama-34b", "codellama:34b"),
+    ("huggyllama/llama-65b", "llama-1-65b", "huggyllama/llama-65b"),
+    ("llama-guard3:1b", "llama-guard-3-1b", "llama-guard3:1b"),
+    ("qwen3:0.6b", "qwen3-0.6b", "qwen3:0.6b"),
+    ("qwen3-coder:480b fp8", "qwen3-coder-480b-a35b", "qwen3-coder:480b"),
+    ("Qwen3-Next-80B-A3B-Instruct", "qwen3-next-80b-a3b", "Qwen3-Next-80B-A3B-Instruct"),
 ]  # fmt: skip
 
 
@@ -437,9 +557,8 @@ NOT_FOUND = [
     "int4",
     "on 2x h100",
     "70b int4 ctx=32k users=20",
-    "deepseek-r1:70b",  # Ollama's R1 distill of Llama 3.3 70B
-    "DeepSeek-R1-Distill-Qwen-32B",
-    "deepseek-v3.2",  # a different attention (DSA)
+    "deepseek-r1:72b",  # no such distill
+    "DeepSeek-R1-Distill-Qwen-33B",
     "llama-3.1-7b",
     "llama-5-70b",
     "xllama-3.1-8b",
@@ -569,3 +688,19 @@ def test_biases_follow_the_config():
     qwen = {lin.name: lin for lin in model("qwen2.5-7b").linear_layers()}
     assert qwen["self_attn.q_proj"].bias and not qwen["self_attn.o_proj"].bias
     assert qwen["self_attn.k_proj"].biases == 28 * 512
+
+
+def test_linear_attention_layers_hold_their_state_at_any_context():
+    qwen3_next = model("qwen3-next-80b-a3b")
+    state = 36 * 1_097_728
+    assert qwen3_next.kv_bytes_per_sequence(0, FP16) == state
+    assert qwen3_next.kv_bytes_per_sequence(16, FP16) == state + 16 * 12 * 2048
+    # the state is split across tensor-parallel ranks with the value heads (32 / 4 = 8)
+    per_gpu_state = 36 * (2048 * 3 + 8 * 128 * 128) * 2
+    assert qwen3_next.kv_bytes_per_sequence(0, FP16, 4) == per_gpu_state
+
+
+def test_mla_models_have_no_kv_heads_to_split():
+    for key in ("kimi-k2", "deepseek-v2-lite", "deepseek-v3.2-exp"):
+        entry = model(key)
+        assert entry.kv_bytes_per_token(FP16, 8) == entry.kv_bytes_per_token(FP16)
