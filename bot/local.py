@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from bot.app import build_app
 from bot.http import EVENTS_PATH, create_flask_app
-from bot.listeners.commands.vram_command import COMMAND
+from bot.listeners.commands.vram_command import COMMAND, LOOKING_UP
 from bot.render.plain import blocks_as_text
 from bot.signing import slack_headers
 from bot.slack_payloads import block_actions_payload, buttons, interaction_body
@@ -29,6 +29,7 @@ USER_ID = "U0YOU"
 CHANNEL_ID = "C0LOCAL"
 DM_CHANNEL_ID = "D0LOCAL"
 NAMES = {USER_ID: "you", BOT_USER_ID: "vram"}
+LOOKUP_WAIT_S = 10.0  # a Hub lookup takes at most its 8 s deadline (hub/lookup.py)
 USAGE = f"""Local mode: no Slack needed. Type what you would type in Slack:
   {COMMAND} 70B fp16      a slash command (add `private` to keep it to yourself)
   @vram 70B int4      a mention in #local (answered in its thread)
@@ -82,6 +83,7 @@ class LocalSlack:
                 "trigger_id": "local.trigger",
             }
         )
+        already = len(self.web_api.calls)
         response = self._post(body, "application/x-www-form-urlencoded")
         if response.status_code != 200:
             return f"(the app answered HTTP {response.status_code})"
@@ -98,7 +100,11 @@ class LocalSlack:
         self._remember(blocks, container, None if not in_channel else message)
         seen_by = "everyone in #local" if in_channel else "only you"
         heading = f"[{COMMAND} answered in its acknowledgement; seen by {seen_by}]"
-        return heading + "\n" + blocks_as_text(blocks, NAMES)
+        shown = heading + "\n" + blocks_as_text(blocks, NAMES)
+        if reply.get("text", "").startswith(LOOKING_UP):  # the answer follows at the response_url
+            calls = self._wait_for_calls_after(already, timeout=LOOKUP_WAIT_S)
+            shown += "".join("\n" + self._describe(call, container) for call in calls)
+        return shown
 
     def open_home(self) -> str:
         already = len(self.web_api.calls)

@@ -354,7 +354,9 @@ def _stored_precision(fmt: WeightFormat, weights_bytes: int, params: int) -> Pre
     base = find_precision(fmt.precision) or Precision(
         name=fmt.precision, bits=Fraction(16), scope="all", kv_bits=Fraction(16), source=fmt.label
     )
-    bits = Fraction(round(weights_bytes * 8 * 100 / params), 100) if params else base.bits
+    bits = (
+        Fraction(weights_bytes * 8, params) if params else base.bits
+    )  # exact: the rule of thumb is stored bytes × 1.2
     kv_bits = Fraction(8) if fmt.kv_8bit else base.kv_bits
     return replace(base, bits=bits, kv_bits=kv_bits, source=f"as stored: {fmt.label}")
 

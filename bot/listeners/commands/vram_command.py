@@ -22,6 +22,7 @@ from bot.render.mrkdwn import code
 from hub.answer import lookup_needed
 
 COMMAND = "/vram"
+LOOKING_UP = "Looking up"  # how the ack of a Hub lookup starts
 log = logging.getLogger("vram.bot")
 
 # response_urls whose ack promised an answer after a lookup: the lazy listener answers those
@@ -42,7 +43,7 @@ def answer_vram_command(ack: Ack, command: dict) -> None:
     if ref is not None and command.get("response_url"):
         with _AWAITING_LOCK:
             _AWAITING.add(command["response_url"])
-        looking = f"Looking up {code(ref.shown)} on Hugging Face…"
+        looking = f"{LOOKING_UP} {code(ref.shown)} on Hugging Face…"
         ack(
             response_type=_response_type(question.private),
             blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": looking}}],
