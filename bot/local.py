@@ -9,6 +9,8 @@ App posted to the stand-in) is printed as readable text.
 Buttons are shown as numbered choices: typing a number clicks that button of the last
 message, as the block_actions payload Slack would send, and shows what the App did with it
 (replaced the answer through its response_url, or updated its own message with chat.update).
+A form the App opens (a bare /vram) is asked as a short prompt, one field a line, and
+submitted as the view_submission Slack would send; errors are asked again.
 """
 
 import json
@@ -22,7 +24,12 @@ from bot.http import EVENTS_PATH, create_flask_app
 from bot.listeners.commands.vram_command import COMMAND, LOOKING_UP
 from bot.render.plain import blocks_as_text
 from bot.signing import slack_headers
-from bot.slack_payloads import block_actions_payload, buttons, interaction_body
+from bot.slack_payloads import (
+    block_actions_payload,
+    buttons,
+    interaction_body,
+    view_submission_payload,
+)
 from bot.web_api_stub import BOT_USER_ID, TEAM_ID, ApiCall, SlackWebApiStub
 
 USER_ID = "U0YOU"
@@ -36,13 +43,16 @@ USAGE = f"""Local mode: no Slack needed. Type what you would type in Slack:
   70B fp16            anything else is a direct message to the bot
   3                   click button [3] of the last answer
   home                open the app's Home tab
+  /vram               the form, as a few questions
 Ctrl-D or `exit` to leave."""
 
 
 class LocalSlack:
     """A workspace of one channel, one DM and one user, in this process."""
 
-    def __init__(self) -> None:
+    def __init__(self, prompt=input) -> None:
+        """`prompt`: asks for one field of a form (input() by default)."""
+        self._prompt = prompt
         self.web_api = SlackWebApiStub().start()
         self._signing_secret = secrets.token_hex(16)
         bolt_app = build_app(
@@ -70,6 +80,7 @@ class LocalSlack:
         return self.direct_message(line)
 
     def slash_command(self, text: str) -> str:
+        opened = len(self.web_api.calls_to("views.open"))
         body = urlencode(
             {
                 "command": COMMAND,
@@ -87,6 +98,8 @@ class LocalSlack:
         response = self._post(body, "application/x-www-form-urlencoded")
         if response.status_code != 200:
             return f"(the app answered HTTP {response.status_code})"
+        if not response.data and len(self.web_api.calls_to("views.open")) > opened:
+            return self.fill_form(self.web_api.calls_to("views.open")[-1].result["view"])
         reply = response.get_json()
         in_channel = reply.get("response_type") == "in_channel"
         blocks = reply.get("blocks", [])
@@ -124,6 +137,40 @@ class LocalSlack:
             ),
         )
         return self._describe(published[-1])
+
+    def fill_form(self, view: dict) -> str:
+        """Ask each field of the form; submit; ask again the fields Slack would flag."""
+        fields = [block for block in view["blocks"] if block["type"] == "input"]
+        title = view["title"]["text"]
+        lines = [f"[views.open: the form “{title}”; Enter leaves a field empty]"]
+        print(lines[0])
+        values: dict[str, str] = {}
+        asking = fields
+        for _ in range(5):
+            for block in asking:
+                answer = _ask_field(block, self._prompt)
+                if answer is None:
+                    values.pop(block["block_id"], None)
+                else:
+                    values[block["block_id"]] = answer
+            already = len(self.web_api.calls)
+            payload = view_submission_payload(view, values, user=USER_ID, team=TEAM_ID)
+            response = self._post(interaction_body(payload), "application/x-www-form-urlencoded")
+            errors = (response.get_json(silent=True) or {}).get("errors") or {}
+            if not errors:
+                calls = self._wait_for_calls_after(already)
+                origin = json.loads(view.get("private_metadata") or "{}")
+                container = {
+                    "type": "message",
+                    "message_ts": self._next_ts(),
+                    "channel_id": origin.get("channel") or CHANNEL_ID,
+                    "is_ephemeral": False,
+                }
+                return "\n".join(self._describe(call, container) for call in calls)
+            for field, message in errors.items():
+                print(f"  ! {field}: {message}")
+            asking = [block for block in fields if block["block_id"] in errors]
+        return "(the form was not accepted)"
 
     def click(self, number: int) -> str:
         """Click button `number` ([1] is the first) of the last message shown."""
@@ -233,6 +280,23 @@ class LocalSlack:
 
     def _next_ts(self) -> str:
         return f"{int(time.time())}.{next(self._timestamps):06d}"
+
+
+def _ask_field(block: dict, prompt) -> str | None:
+    """One field of a form: a select's options are numbered; a number or a value picks one."""
+    element = block["element"]
+    label = block["label"]["text"]
+    options = element.get("options") or []
+    if options:
+        choices = [f"{i}) {o['text']['text']}" for i, o in enumerate(options, 1)]
+        print(f"  {label}: " + ", ".join(choices))
+    typed = prompt(f"  {label}{' (optional)' if block.get('optional') else ''}: ").strip()
+    if not typed:
+        return None
+    if options and typed.isdigit() and 1 <= int(typed) <= len(options):
+        return options[int(typed) - 1]["value"]
+    by_text = {o["text"]["text"].casefold(): o["value"] for o in options}
+    return by_text.get(typed.casefold(), typed)
 
 
 def _heading(method: str, params: dict) -> str:

@@ -79,3 +79,76 @@ def block_actions_payload(
     if view is not None:
         payload["view"] = view
     return payload
+
+
+def view_submission_payload(view: dict, values: dict[str, str], *, user: str, team: str) -> dict:
+    """Submitting the modal `view` (as views.open returned it) with `values` by block_id
+    (https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload).
+    Slack's state has an entry for every input block, null where nothing was entered."""
+    state: dict[str, dict] = {}
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        value = values.get(block["block_id"])
+        if element["type"].endswith("_select"):
+            option = None
+            if value is not None:
+                label = next(
+                    (o["text"]["text"] for o in element.get("options", []) if o["value"] == value),
+                    value,  # an external select's option: its text is what was typed
+                )
+                option = {
+                    "text": {"type": "plain_text", "text": label, "emoji": True},
+                    "value": value,
+                }
+            entry = {"type": element["type"], "selected_option": option}
+        else:
+            entry = {"type": element["type"], "value": value}
+        state[block["block_id"]] = {element["action_id"]: entry}
+    return {
+        "type": "view_submission",
+        "team": {"id": team, "domain": "local"},
+        "user": {"id": user, "username": "you", "name": "you", "team_id": team},
+        "api_app_id": "A0VRAM",
+        "token": "legacy-verification-token",
+        "trigger_id": f"{int(time.time())}.2.trigger",
+        "view": {**view, "state": {"values": state}},
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+
+
+def block_suggestion_payload(
+    view: dict, action_id: str, typed: str, *, user: str, team: str
+) -> dict:
+    """An external select asking for its options as `typed` is typed
+    (https://docs.slack.dev/reference/block-kit/block-elements/select-menu-element#external_select)."""
+    return {
+        "type": "block_suggestion",
+        "user": {"id": user, "username": "you", "name": "you", "team_id": team},
+        "container": {"type": "view", "view_id": view.get("id", "")},
+        "api_app_id": "A0VRAM",
+        "token": "legacy-verification-token",
+        "action_id": action_id,
+        "block_id": action_id,
+        "value": typed,
+        "team": {"id": team, "domain": "local"},
+        "view": view,
+    }
+
+
+def shortcut_payload(callback_id: str, *, user: str, team: str) -> dict:
+    """A global shortcut (https://docs.slack.dev/reference/interaction-payloads/shortcuts-interaction-payload)."""
+    return {
+        "type": "shortcut",
+        "token": "legacy-verification-token",
+        "action_ts": f"{time.time():.6f}",
+        "team": {"id": team, "domain": "local"},
+        "user": {"id": user, "username": "you", "team_id": team},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": f"{int(time.time())}.3.trigger",
+    }

@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, events, home, messages
+from bot.listeners import actions, commands, events, home, messages, shortcuts, views
 
 
 def register_listeners(app: App) -> None:
@@ -11,3 +11,5 @@ def register_listeners(app: App) -> None:
     events.register(app)
     home.register(app)
     messages.register(app)
+    shortcuts.register(app)
+    views.register(app)

@@ -92,3 +92,15 @@ def test_home_opens_and_its_examples_run_there(local_slack):
     ran = local_slack.ask("1")  # [1] Run: /vram 70B fp16
     assert ran.startswith("[views.publish: your Home tab]")
     assert ran.index("GPU memory: 156.5 GiB (168.0 GB)") < ran.index("Cards")
+
+
+def test_a_bare_command_asks_the_form_as_a_prompt_and_asks_again_what_was_wrong():
+    answers = iter(["teapot", "", "3", "8", "L4-24GB", "", "llama-3.1-8b"])
+    slack = LocalSlack(prompt=lambda label: next(answers))
+    try:
+        reply = slack.ask("/vram")
+    finally:
+        slack.close()
+    assert "[response_url: answered; seen by everyone in #local]" in reply
+    assert "@you asked `/vram llama-3.1-8b ctx=8k users=8 on L4-24GB`" in reply
+    assert next(answers, None) is None  # the model was asked again, and only the model

@@ -15,8 +15,10 @@ import logging
 import threading
 
 from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
 
 from bot.answer import MAX_TEXT_CHARS, Reply, reply_to_text
+from bot.listeners.views.size_form import open_form
 from bot.question import question_from_slack
 from bot.render.mrkdwn import code
 from hub.answer import lookup_needed
@@ -35,7 +37,10 @@ def _response_type(private: bool) -> str:
     return "ephemeral" if private else "in_channel"
 
 
-def answer_vram_command(ack: Ack, command: dict) -> None:
+def answer_vram_command(ack: Ack, command: dict, client: WebClient) -> None:
+    if not command.get("text", "").strip() and _open_form(client, command):
+        ack()  # a bare /vram opens the form (bot.listeners.views.size_form)
+        return
     text = command.get("text", "")
     question = question_from_slack(text)
     too_long = len(text) > MAX_TEXT_CHARS
@@ -81,3 +86,8 @@ def _respond(respond: Respond, reply: Reply, private: bool) -> None:
             log.error("the command's response_url answered HTTP %s", response.status_code)
     except Exception as error:
         log.error("could not answer through the command's response_url: %s", type(error).__name__)
+
+
+def _open_form(client: WebClient, command: dict) -> bool:
+    origin = {"channel": command.get("channel_id"), "response_url": command.get("response_url")}
+    return open_form(client, command.get("trigger_id", ""), origin)

@@ -31,8 +31,8 @@ def test_private_or_dash_p_keeps_the_answer_to_the_asker(slack):
         assert answer["blocks"][1]["text"]["text"] == "GPU memory: 156.5 GiB (168.0 GB)"
 
 
-def test_help_and_a_bare_command_show_usage_to_the_asker_only(slack):
-    for text in ("help", ""):
+def test_help_shows_usage_to_the_asker_only(slack):
+    for text in ("help", "-h"):
         usage = slack.command(text).json()
         assert usage["response_type"] == "ephemeral"
         assert "`/vram 70B fp16`" in block_texts(usage)
