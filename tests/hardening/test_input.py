@@ -44,10 +44,15 @@ def dispatch_command(bolt_app, text: str) -> dict:
         signed_bolt_request(command_body(text), "application/x-www-form-urlencoded")
     )
     assert response.status == 200, response.body[:300]
+    if response.body == "":  # a bare /vram opens the form (tests/bot/listeners/views)
+        assert not text.strip(), "only a bare /vram is acknowledged with nothing"
+        return None
     return json.loads(response.body)
 
 
-def assert_friendly(reply: dict) -> None:
+def assert_friendly(reply: dict | None) -> None:
+    if reply is None:
+        return  # the form was opened instead
     assert reply["response_type"] in {"in_channel", "ephemeral"}
     assert reply["text"] and reply["blocks"]
     assert SORRY not in reply["text"], "an unexpected exception reached the catch-all"
