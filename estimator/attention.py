@@ -136,6 +136,29 @@ class MultiLatentAttention:
         return 0
 
 
+@dataclass(frozen=True)
+class CrossAttention:
+    """Cross-attention to an image's encoder states (Llama 3.2 Vision): the layer caches K and
+    V of the `encoder_tokens` image tokens, however long the text is (vLLM's
+    CrossAttentionSpec: max_num_encoder_input_tokens per sequence). Charged as if every
+    sequence carries its image."""
+
+    kind: ClassVar[str] = "cross-attention"
+
+    kv_heads: int
+    head_dim: int
+    encoder_tokens: int
+
+    def bytes_per_token(self, kv_bits: Fraction | int, tensor_parallel: int = 1) -> Fraction:
+        return FullAttention(self.kv_heads, self.head_dim).bytes_per_token(kv_bits, tensor_parallel)
+
+    def tokens_held(self, context_tokens: int) -> int:
+        return self.encoder_tokens
+
+    def state_bytes(self, tensor_parallel: int = 1) -> int:
+        return 0
+
+
 # vLLM's sparse-MLA backend stores the latent in its own fp8 format when the KV cache is fp8
 # ("fp8_ds_mla", vllm/v1/attention/backends/mla/flashmla_sparse.py): 512 fp8 latent values,
 # 4 float32 scales (one per 128) and the 64-wide rotary key in bf16 = 656 bytes per token.
@@ -235,6 +258,7 @@ AttentionSpec = (
     FullAttention
     | SlidingWindow
     | ChunkedLocalAttention
+    | CrossAttention
     | MultiLatentAttention
     | SparseMultiLatentAttention
     | LinearAttentionState

@@ -12,6 +12,7 @@ from fractions import Fraction
 from estimator.attention import (
     AttentionSpec,
     ChunkedLocalAttention,
+    CrossAttention,
     FullAttention,
     LinearAttentionState,
     MultiLatentAttention,
@@ -127,6 +128,8 @@ class Model:
     linear_conv_kernel: int = 0
     index_heads: int = 0
     index_head_dim: int = 0
+    cross_attention_layers: int = 0
+    cross_attention_tokens: int = 0
 
     def __post_init__(self) -> None:
         problems = []
@@ -154,7 +157,14 @@ class Model:
             problems.append(f"linear_attention must be one of {_LINEAR_ATTENTION_KINDS}")
         if (self.linear_attention_layers > 0) != (self.linear_attention is not None):
             problems.append("linear_attention and linear_attention_layers go together")
-        windowed = self.sliding_layers + self.chunked_layers + self.linear_attention_layers
+        if (self.cross_attention_layers > 0) != (self.cross_attention_tokens > 0):
+            problems.append("cross_attention_layers and cross_attention_tokens go together")
+        windowed = (
+            self.sliding_layers
+            + self.chunked_layers
+            + self.linear_attention_layers
+            + self.cross_attention_layers
+        )
         if windowed > self.layers:
             problems.append("sliding, chunked and linear-attention layers exceed the layers")
         if self.index_head_dim and not (self.uses_mla and self.q_lora_rank):
@@ -357,9 +367,12 @@ class Model:
             per_softmax_layer += 2 * self.head_dim
         if self.attention_sinks:
             per_softmax_layer += self.attention_heads
+        # Llama 3.2 Vision's cross-attention layers: q_norm, k_norm and two tanh gates
+        cross = self.cross_attention_layers * (2 * self.head_dim + 2)
         return (
             self.layers * self.norms_per_layer * self._norm_size
             + softmax_layers * per_softmax_layer
+            + cross
             + self.linear_attention_layers * self._linear_attention_vectors()
             + self._norm_size  # the final norm
         )
@@ -406,6 +419,9 @@ class Model:
             kinds.append((chunked, self.chunked_layers))
         if self.linear_attention:
             kinds.append((self._linear_attention_state(), self.linear_attention_layers))
+        if self.cross_attention_layers:
+            cross = CrossAttention(self.kv_heads, self.head_dim, self.cross_attention_tokens)
+            kinds.append((cross, self.cross_attention_layers))
         others = self.layers - sum(count for _, count in kinds)
         kinds.append((FullAttention(self.kv_heads, self.head_dim), others))
         return tuple((spec, count) for spec, count in kinds if count)

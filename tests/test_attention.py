@@ -7,6 +7,7 @@ import pytest
 
 from estimator.attention import (
     ChunkedLocalAttention,
+    CrossAttention,
     FullAttention,
     LinearAttentionState,
     MultiLatentAttention,
@@ -212,3 +213,14 @@ def test_block_size_is_the_engines():
     assert sequence_kv_bytes(layers, 17, FP16, block_tokens=64) == 64 * 80 * 4096
     with pytest.raises(ValueError):
         sequence_kv_bytes(layers, 17, FP16, block_tokens=0)
+
+
+# ------------------------------------------------------------------ cross-attention
+# Llama 3.2 Vision: one image of 4 tiles x (40 x 40 patches + 1 class token) = 6,404 tokens.
+def test_cross_attention_holds_the_image_tokens_whatever_the_text():
+    cross = CrossAttention(kv_heads=8, head_dim=128, encoder_tokens=6404)
+    assert cross.bytes_per_token(FP16) == 4096
+    assert cross.tokens_held(10) == cross.tokens_held(131072) == 6404
+    layers = ((cross, 8),)
+    assert sequence_kv_bytes(layers, 10, FP16, block_tokens=16) == 8 * 6416 * 4096
+    assert sequence_kv_bytes(layers, 10, FP16, block_tokens=16, windowed=False) == 8 * 6416 * 4096

@@ -8,6 +8,8 @@ from fractions import Fraction
 import pytest
 
 from estimator.attention import (
+    ChunkedLocalAttention,
+    CrossAttention,
     FullAttention,
     LinearAttentionState,
     MultiLatentAttention,
@@ -64,6 +66,10 @@ PUBLISHED_PARAMS = {
     # gpt-oss model card: 'they technically have 116.8B and 20.9B parameters'
     "gpt-oss-20b": 20_914_757_184,
     "gpt-oss-120b": 116_829_156_672,
+    # Hub (safetensors) counts, vision encoders included
+    "llama-4-scout": 108_641_793_536,
+    "llama-4-maverick": 401_583_781_376,
+    "llama-3.2-vision-11b": 10_670_220_835,
 }
 
 # Checkpoints that store the tied lm_head a second time: the Hub count (= params) includes it,
@@ -107,6 +113,11 @@ CARD_PARAMS = {
     "glm-z1-9b-0414": 9.4e9, "glm-z1-32b-0414": 32.6e9,
     # MiniMax-M2 card: 230B; MiniMax-Text-01 card: 456B
     "minimax-m2": 230e9, "minimax-text-01": 456e9,
+    # with their vision towers: Llama 4 cards '109B total' / '400B total'; Hub pages
+    "llama-4-scout": 109e9, "llama-4-maverick": 400e9,
+    "llama-3.2-vision-11b": 10.7e9, "llama-3.2-vision-90b": 88.6e9,
+    "qwen2.5-vl-3b": 3.75e9, "qwen2.5-vl-7b": 8.29e9, "qwen2.5-vl-32b": 33.5e9,
+    "qwen2.5-vl-72b": 73.4e9,
 }  # fmt: skip
 
 # Published only without the embeddings: Qwen3-1.7B card 'Non-Embedding: 1.4B'.
@@ -301,6 +312,12 @@ KV_SEQUENCE_CASES = [
     ("qwen3-next-80b-a3b", 32768, 12 * 32768 * 2048 + 36 * 1_097_728),
     ("minimax-text-01", 1_000_000, 10 * 1_000_000 * 4096 + 70 * 2_097_152),
     ("deepseek-v3.2-exp", 163840, 163840 * 61 * 1284),
+    # Llama 4: 36 chunked layers hold at most one 8,192-token chunk, 12 global layers all
+    ("llama-4-scout", 131072, 36 * 8192 * 4096 + 12 * 131072 * 4096),
+    ("llama-4-maverick", 4096, 48 * 4096 * 4096),  # below one chunk every layer holds all
+    # Llama 3.2 Vision: 32 self-attention layers + 8 cross-attention layers holding one
+    # image's 6,404 encoder tokens (400.25 blocks -> 6,416 tokens)
+    ("llama-3.2-vision-11b", 8192, 32 * 8192 * 4096 + 8 * 6416 * 4096),
 ]
 
 
@@ -336,6 +353,14 @@ def test_attention_kinds_per_model():
     assert model("minimax-text-01").attention_layers() == (
         (LinearAttentionState.lightning(64, 128), 70),
         (FullAttention(8, 128), 10),
+    )
+    assert model("llama-4-scout").attention_layers() == (
+        (ChunkedLocalAttention(8, 128, 8192), 36),
+        (FullAttention(8, 128), 12),
+    )
+    assert model("llama-3.2-vision-90b").attention_layers() == (
+        (CrossAttention(8, 128, 6404), 20),
+        (FullAttention(8, 128), 80),
     )
     assert model("deepseek-v3.2-exp").attention_layers() == (
         (SparseMultiLatentAttention(512, 64, 128), 61),
@@ -704,3 +729,22 @@ def test_mla_models_have_no_kv_heads_to_split():
     for key in ("kimi-k2", "deepseek-v2-lite", "deepseek-v3.2-exp"):
         entry = model(key)
         assert entry.kv_bytes_per_token(FP16, 8) == entry.kv_bytes_per_token(FP16)
+
+
+def test_vision_towers_are_counted_in_the_weights_and_said_so():
+    for key in ("llama-4-scout", "llama-3.2-vision-11b", "qwen2.5-vl-7b", "gemma-3-27b"):
+        entry = model(key)
+        assert entry.vision_params > 0
+        assert "vision" in entry.note.lower()
+    # Qwen2.5-VL 7B = the Qwen2.5 7B decoder + its ViT and merger
+    assert model("qwen2.5-vl-7b").params - model("qwen2.5-vl-7b").vision_params == (
+        model("qwen2.5-7b").params
+    )
+
+
+def test_chunked_attention_caps_only_the_chunked_layers():
+    scout = model("llama-4-scout")
+    long = scout.kv_bytes_per_sequence(1_048_576, FP16)
+    assert long == 36 * 8192 * 4096 + 12 * 1_048_576 * 4096
+    assert scout.kv_bytes_per_sequence(1_048_576, FP16, windowed=False) == 48 * 1_048_576 * 4096
+    assert scout.kv_bytes_per_token(FP16) == 48 * 4096  # the conservative per-token figure

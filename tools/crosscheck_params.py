@@ -85,6 +85,20 @@ LLAMA_4_VISION = {
     "vision_output_dim": 4096,
 }
 
+# Llama 3.2 Vision's encoder, 11B and 90B alike (vision_config of meta-llama/Llama-3.2-*-Vision).
+MLLAMA_VISION = {
+    "hidden_size": 1280,
+    "num_hidden_layers": 32,
+    "num_global_layers": 8,
+    "attention_heads": 16,
+    "intermediate_size": 5120,
+    "image_size": 560,
+    "patch_size": 14,
+    "max_num_tiles": 4,
+    "intermediate_layers_indices": [3, 7, 15, 23, 30],
+    "vision_output_dim": 7680,
+}
+
 # Catalog entries whose architecture transformers does not ship (remote code only): said so
 # per model in the output instead of a count.
 NOT_IN_TRANSFORMERS = {
@@ -135,6 +149,11 @@ def _config(model: Model) -> transformers.PretrainedConfig:
             attention_chunk_size=model.attention_chunk,
         )
         return transformers.Llama4Config(text_config=text.to_dict(), vision_config=LLAMA_4_VISION)
+    if key.startswith("llama-3.2-vision"):
+        cross = list(range(3, model.layers, 5))  # every fifth layer from layer 3
+        assert len(cross) == model.cross_attention_layers
+        text = {**fields, "cross_attention_layers": cross}
+        return transformers.MllamaConfig(text_config=text, vision_config=MLLAMA_VISION)
     if key.startswith(("llama", "codellama", "deepseek-r1-distill-llama")):
         return transformers.LlamaConfig(**fields)
     if key.startswith("qwen2.5-vl"):
@@ -371,6 +390,8 @@ def transformers_count(model: Model) -> int:
             module = transformers.Gemma3ForConditionalGeneration(config)
         elif isinstance(config, transformers.Qwen2_5_VLConfig):
             module = transformers.Qwen2_5_VLForConditionalGeneration(config)
+        elif isinstance(config, transformers.MllamaConfig):
+            module = transformers.MllamaForConditionalGeneration(config)
         elif isinstance(config, transformers.Llama4Config):
             module = transformers.Llama4ForConditionalGeneration(config)
         else:
