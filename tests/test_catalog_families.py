@@ -44,6 +44,10 @@ HF_COUNTS = {
     "starcoder2-3b": 3_030_371_328,  # bigcode/starcoder2-3b
     "starcoder2-7b": 7_173_923_840,  # bigcode/starcoder2-7b
     "gemma-3-270m": 268_098_176,  # google/gemma-3-270m
+    "gemma-2-2b": 2_614_341_888,  # Efficient-Large-Model/gemma-2-2b-it
+    "olmoe-1b-7b": 6_919_161_856,  # allenai/OLMoE-1B-7B-0125
+    "aya-expanse-8b": 8_028_033_024,  # CohereLabs/aya-expanse-8b
+    "aya-expanse-32b": 32_296_476_672,  # CohereLabs/aya-expanse-32b
 }
 
 # Checkpoints storing the tied lm_head a second time: the HF count has one more vocab x hidden.
@@ -72,7 +76,14 @@ CARD_FIGURES = {
     "starcoder2-15b": 15.7e9,  # Hub: '15.7B' (rounded, as llmfit records it)
     "mpt-30b": 30e9,  # card: '30B parameters'
     "mpt-7b": 6.7e9,  # card: '6.7B parameters'
+    "mathstral-7b": 7.25e9,  # Mistral 7B v0.3's shapes (its HF count: 7,248,023,552)
+    "phi-2": 2.78e9,  # card: '2.7 billion parameters', Hub: '2.78B'
+    "gemma-1-7b": 8.54e9,  # Hub: '8.54B'
+    "gemma-1-2b": 2.51e9,  # Hub: '2.51B'
 }
+
+# The Gemma report (arXiv 2403.08295) counts the non-embedding parameters exactly.
+GEMMA_REPORT_NON_EMBEDDING = {"gemma-1-7b": 7_751_248_896, "gemma-1-2b": 1_981_884_416}
 
 
 @pytest.mark.parametrize(("key", "published"), HF_COUNTS.items())
@@ -94,10 +105,17 @@ def test_params_within_one_percent_of_the_card(key, published):
     assert abs(model(key).param_groups().total - published) <= published * 0.01
 
 
+@pytest.mark.parametrize(("key", "published"), GEMMA_REPORT_NON_EMBEDDING.items())
+def test_gemma_1_non_embedding_parameters(key, published):
+    groups = model(key).param_groups()
+    assert groups.total - groups.embedding == published
+
+
 def test_every_new_family_model_is_held_to_a_published_figure():
     families = ("mistral-small", "mistral-large", "codestral", "devstral", "magistral",
                 "ministral", "phi-3.5", "phi-4", "command", "falcon3", "falcon-7b", "yi-",
-                "olmo-2", "granite", "starcoder", "mpt", "gemma-3-270m")  # fmt: skip
+                "olmo-2", "granite", "starcoder", "mpt", "gemma-3-270m", "gemma-2-2b", "gemma-1",
+                "olmoe", "aya", "phi-2", "mathstral")  # fmt: skip
     new = {key for key in MODELS_BY_KEY if key.startswith(families)}
     held = set(HF_COUNTS) | set(HF_COUNTS_WITH_DUPLICATED_LM_HEAD) | set(CARD_FIGURES)
     assert new == held
@@ -198,6 +216,13 @@ NAMES = [
     ("mpt-30b", "mpt-30b"),
     ("mosaicml/mpt-7b-chat", "mpt-7b"),
     ("gemma3:270m", "gemma-3-270m"),
+    ("gemma2:2b", "gemma-2-2b"),
+    ("gemma:7b", "gemma-1-7b"),
+    ("google/gemma-2b-it", "gemma-1-2b"),
+    ("olmoe", "olmoe-1b-7b"),
+    ("aya-expanse:32b", "aya-expanse-32b"),
+    ("microsoft/phi-2", "phi-2"),
+    ("mathstral:7b", "mathstral-7b"),
 ]
 
 

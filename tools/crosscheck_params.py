@@ -291,6 +291,7 @@ def _config(model: Model) -> transformers.PretrainedConfig:
 _LLAMA_LAYOUT = ("falcon3-", "yi-")
 _MISTRAL_LAYOUT = (
     "mistral-small-3-", "mistral-large", "codestral", "devstral", "magistral", "ministral",
+    "mathstral",
 )  # fmt: skip
 
 
@@ -308,6 +309,14 @@ def _config_catalog_b(model: Model, fields: dict) -> transformers.PretrainedConf
         return transformers.MistralConfig(**fields)
     if key.startswith(_LLAMA_LAYOUT):
         return transformers.LlamaConfig(**fields)
+    if key.startswith("gemma-1"):
+        return transformers.GemmaConfig(**fields)
+    if key == "phi-2":
+        return transformers.PhiConfig(**fields, partial_rotary_factor=0.4)
+    if key.startswith("olmoe"):
+        return transformers.OlmoeConfig(
+            **fields, num_experts=model.experts, num_experts_per_tok=model.experts_per_token
+        )
     if key == "phi-3.5-moe":
         return transformers.PhimoeConfig(
             **fields,
@@ -318,7 +327,7 @@ def _config_catalog_b(model: Model, fields: dict) -> transformers.PretrainedConf
         )
     if key.startswith(("phi-3.5", "phi-4")):
         return transformers.Phi3Config(**fields)
-    if key.startswith("command"):
+    if key.startswith(("command", "aya")):
         del fields["head_dim"]  # Cohere derives it from hidden_size / heads
         if model.has_sliding_window:
             return transformers.Cohere2Config(**fields, sliding_window=model.sliding_window)
