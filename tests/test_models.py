@@ -28,7 +28,7 @@ MODEL_KEYS = [model.key for model in ALL_MODELS]
 CATALOG_B_FAMILIES = (
     "mistral", "mixtral", "codestral", "devstral", "magistral", "ministral", "gemma", "phi",
     "command", "c4ai", "aya", "falcon", "yi", "olmo", "granite", "starcoder", "mpt", "bge",
-    "e5", "nomic", "gpt-oss", "opt",
+    "e5", "nomic", "gpt-oss", "opt", "mathstral", "multilingual-e5", "mxbai", "all-minilm",
 )  # fmt: skip
 
 
