@@ -3,11 +3,23 @@
 from dataclasses import replace
 
 from estimator import describe
+from estimator.errors import QueryError
 from estimator.estimate import Estimate, GpuPlan
 from estimator.gpus import ALL_GPUS, DEFAULT_GPUS
 from estimator.memory import Footprint, allowance_bytes, closest_model, footprint, weights_bytes
 from estimator.plan import gpu_plan, inverse
 from estimator.query import GpuRequest, Query
+from estimator.training_answer import estimate_training
+
+
+def _not_looked_up(query: Query) -> None:
+    """A Hub repo id the parser found, not sized: the Hub lookup (hub/) sizes it first."""
+    if query.model is None and query.params == 0:
+        raise QueryError(
+            f"'{query.hub_repo}' is not in my catalog; sizing it needs a Hugging Face lookup. "
+            f"Give its size ({query.hub_repo} 7B) or name a catalog model.",
+            example="llama-3.1-8b fp16",
+        )
 
 
 def _requests(query: Query) -> tuple[GpuRequest, ...]:
@@ -51,6 +63,9 @@ def _in_words(plan: GpuPlan, shown: Footprint, planning: Footprint) -> GpuPlan:
 
 
 def estimate_query(query: Query) -> Estimate:
+    _not_looked_up(query)
+    if query.training is not None:
+        return estimate_training(query, query.training)
     shown = footprint(query)
     # Plans are made against a real workload: the one asked for, or one sequence of the
     # model's native context when the architecture is known.

@@ -67,7 +67,7 @@ def test_the_parser_understands_any_text_or_says_what_it_did_not(text):
     except QueryError as error:
         assert error.message and error.example and "Traceback" not in str(error)
     else:
-        assert isinstance(query, Query) and query.params > 0
+        assert isinstance(query, Query) and (query.params > 0 or query.hub_repo)
 
 
 @pytest.mark.parametrize("text", ADVERSARIAL.values(), ids=ADVERSARIAL.keys())

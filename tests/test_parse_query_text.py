@@ -1,0 +1,118 @@
+"""A Query written back as text parses to the same Query (estimator.query_text)."""
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from estimator import parse
+from estimator.gpus import ALL_GPUS
+from estimator.models import ALL_MODELS
+from estimator.parse import capacity_gpu
+from estimator.precisions import DEFAULT_PRECISION, KV_FORMATS, PRECISIONS, find_precision
+from estimator.query import TRAINING_TASKS, GpuRequest, Query, TrainingOptions, Workload
+from estimator.query_text import query_to_text
+
+ENGINES = ("vllm", "sglang", "llama.cpp", "ollama", "tgi", "tensorrt-llm", "lmdeploy")
+SIZES = st.one_of(
+    st.integers(1, 2000).map(lambda n: n * 10**9),
+    st.integers(1, 999).map(lambda n: n * 10**6),
+    st.integers(10**6, 10**14),
+)
+PRECISION = st.sampled_from(sorted(set(PRECISIONS.values()), key=lambda p: p.name))
+BITS = st.sampled_from(["3", "5", "6", "4.5", "2.5", "12"]).map(
+    lambda bits: parse(f"70B {bits} bits").precision
+)
+GPU = st.one_of(
+    st.builds(GpuRequest, st.sampled_from(ALL_GPUS), st.none() | st.integers(1, 64)),
+    st.builds(
+        lambda n, count: GpuRequest(capacity_gpu(n * 10**8), count, capacity_only=True),
+        st.integers(1, 20_000),
+        st.none() | st.integers(1, 16),
+    ),
+)
+TRAINING = st.builds(
+    TrainingOptions,
+    batch_size=st.none() | st.integers(1, 512),
+    seq_len=st.none() | st.integers(1, 2**20),
+    gradient_checkpointing=st.booleans(),
+    zero_stage=st.none() | st.sampled_from([1, 2, 3]),
+    fsdp=st.booleans(),
+    optimizer=st.none() | st.sampled_from(["adamw", "sgd", "paged_adamw_8bit", "lion"]),
+    lora_rank=st.none() | st.integers(1, 1024),
+    lora_targets=st.sampled_from([(), ("q_proj", "v_proj"), ("all-linear",)]),
+)
+
+
+@st.composite
+def queries(draw) -> Query:
+    model = draw(st.none() | st.sampled_from(ALL_MODELS))
+    params = model.params if model else draw(SIZES)
+    compared = draw(st.lists(PRECISION | BITS, min_size=2, max_size=3, unique=True))
+    precision = draw(st.none() | PRECISION | BITS)
+    compare = draw(st.booleans())
+    if compare:
+        precision = compared[0]
+    given_precision = precision is not None
+    if precision is None:
+        precision = find_precision(model.native_precision) if model else DEFAULT_PRECISION
+    task = draw(st.sampled_from(("serve", "serve", *TRAINING_TASKS)))
+    serving = task == "serve"
+    sequences = draw(st.none() | st.integers(1, 10_000)) if serving else None
+    workload = Workload(
+        context_tokens=draw(st.none() | st.integers(1, 2**22)) if serving else None,
+        sequences=sequences or 1,
+        kv_format=draw(st.none() | st.sampled_from(sorted(set(KV_FORMATS.values()), key=str))),
+        sequences_given=sequences is not None,
+    )
+    return Query(
+        text="",
+        params=params,
+        precision=precision,
+        precision_given=given_precision,
+        model=model,
+        workload=workload,
+        gpus=tuple(draw(st.lists(GPU, max_size=3))),
+        compare_all=draw(st.booleans()),
+        solve_for=draw(st.none() | st.sampled_from(["context", "users"])),
+        task=task,
+        training=None if serving else draw(TRAINING),
+        engine=draw(st.none() | st.sampled_from(ENGINES)),
+        wants_nodes=draw(st.booleans()),
+        compare_precisions=tuple(compared) if compare else (),
+    )
+
+
+def as_written_aside(query: Query) -> Query:
+    return replace(query, text="", ignored_words=(), name_note=None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(queries())
+def test_a_query_written_as_text_parses_to_the_same_query(query):
+    text = query_to_text(query)
+    assert as_written_aside(parse(text)) == query, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "70B fp16",
+        "llama-3.1-70b int4 ctx=32k users=20 on 2x h100",
+        "does qwen3-32b fit on a 24GB card?",
+        "部署 Llama 3.1 70B 需要几张 H100",
+        "llama 70b fp8 vs fp16 how many nodes",
+        "mixtrall 8x7b with llama.cpp max users at 8k on 1x l40s",
+        "llama-3.1-8b qlora rank=16 batch=4 seq=2048 gc zero3 optim=adamw",
+        "someorg/Foo-7B@main",
+    ],
+)
+def test_what_people_write_survives_the_round_trip(text):
+    query = parse(text)
+    assert as_written_aside(parse(query_to_text(query))) == as_written_aside(query)
+
+
+def test_the_text_is_the_canonical_question():
+    query = parse("can we run qwen3-32b on two h100s at 32k for 8 users? thanks")
+    assert query_to_text(query) == "qwen3-32b ctx=32768 users=8 on 2x H100-80GB"
