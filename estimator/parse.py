@@ -21,6 +21,7 @@ from fractions import Fraction
 from estimator import model_names
 from estimator.errors import QueryError
 from estimator.gpus import Gpu, find_gpu
+from estimator.hub_ref import find_repo_ref
 from estimator.model_names import NameIndex
 from estimator.precisions import (
     DEFAULT_PRECISION,
@@ -30,8 +31,17 @@ from estimator.precisions import (
     find_precision,
     precision_for_bits,
 )
-from estimator.query import GpuRequest, NameNote, Query, TrainingOptions, Workload
+from estimator.query import GpuRequest, NameNote, Query, Workload
 from estimator.tables import load_table
+from estimator.training_options import (
+    TrainingOptions,
+    read_micro_batch,
+    read_optimizer,
+    read_rank,
+    read_seq_len,
+    read_sharding,
+    read_targets,
+)
 from estimator.units import (
     BITS_PER_PARAM,
     BYTE,
@@ -130,8 +140,7 @@ _COUNT_WORD = _alternation(_WORDS["numbers"])
 _ZH_COUNT = "(?:" + "|".join(sorted(_WORDS["numbers_zh"], key=len, reverse=True)) + r"|几|\d+)"
 _ZH_FILLER = "(?:" + "|".join(map(re.escape, sorted(_WORDS["filler_zh"], key=len, reverse=True)))
 _ZH_FILLER += ")"
-_OPTIMIZER = _alternation(_WORDS["optimizers"])
-_OPTIMIZERS = {_word_key(name): name for name in _WORDS["optimizers"]}
+_OPTIMIZER = _alternation(_names(load_table("training.toml"), "optimizer"))
 _FILLER = frozenset(_WORDS["filler"])
 
 
@@ -364,7 +373,15 @@ def _versus(said: _Said, g: dict, token: str, at: int) -> None:
 
 
 def _task(said: _Said, g: dict, token: str, at: int) -> None:
-    said.set_once("task", _TASKS[_word_key(token)], "training method")
+    method = _TASKS[_word_key(token)]
+    pair = {said.task, method}
+    if said.task in (None, method):
+        said.task = method
+    elif "dpo" in pair and pair & {"lora", "qlora"}:  # DPO with LoRA/QLoRA adapters
+        said.task = "dpo"
+        said.training["adapter"] = (pair - {"dpo"}).pop()
+    else:
+        raise QueryError("You gave two training methods; ask about one at a time.")
 
 
 def _engine(said: _Said, g: dict, token: str, at: int) -> None:
@@ -373,7 +390,7 @@ def _engine(said: _Said, g: dict, token: str, at: int) -> None:
 
 def _training(name: str, read: Callable[[dict], object]) -> Fill:
     def fill(said: _Said, g: dict, token: str, at: int) -> None:
-        value = read(g)
+        value = read({**g, "": token})
         if said.training.get(name, value) != value:
             raise QueryError(f"You gave two values for {name}; ask about one at a time.")
         said.training[name] = value
@@ -436,7 +453,7 @@ TOKENS: tuple[TokenKind, ...] = (
     TokenKind(
         "context",
         rf"(?P<n>{_NUM})\s*(?P<unit>[km])?[\s-]*(?:tokens?[\s-]*)?(?:of[\s-]+)?{_CTX_WORD}{_END}"
-        r"(?!\s*[=:]?\s*\d)",  # '1M ctx=8k' is a size, then a context
+        r"(?!\s*[=:])",  # '1M ctx=8k' is a size, then a context
         _context,
     ),
     TokenKind("context", rf"(?P<n>{_NUM})\s*(?P<unit>[km])?[\s-]*tokens?{_END}", _context),
@@ -450,7 +467,7 @@ TOKENS: tuple[TokenKind, ...] = (
     TokenKind(
         "users",
         rf"(?:(?P<n>{_NUM})\s*|(?P<w>{_COUNT_WORD})\s+)(?:concurrent\s+|parallel\s+|simultaneous\s+)?"
-        rf"{_USERS_WORD}(?![a-z0-9_])",
+        rf"{_USERS_WORD}(?![a-z0-9_])(?!\s*[=:])",  # "7000000 users=4": a size, then users
         _users,
     ),
     TokenKind(
@@ -511,31 +528,33 @@ TOKENS: tuple[TokenKind, ...] = (
         _versus,
     ),
     TokenKind("engine", rf"(?:(?:--)?engine\s*[=:]\s*)?(?P<engine>{_ENGINE})(?![a-z0-9])", _engine),
+    # Training options (estimator.training_options reads each value, or says what is wrong).
     TokenKind(
         "gc",
-        r"gradient[\s_-]*checkpointing|activation[\s_-]*checkpointing|grad[\s_-]*ckpt|gc(?![a-z0-9])",
-        _training("gradient_checkpointing", lambda g: True),
+        r"(?P<off>(?:no|without)[\s_-]+)?(?:gradient[\s_-]*checkpointing|activation[\s_-]*"
+        r"checkpointing|grad[\s_-]*ckpt|gc(?![a-z0-9]))",
+        _training("gradient_checkpointing", lambda g: g["off"] is None),
     ),
     TokenKind(
-        "zero",
-        r"(?:deepspeed[\s_-]*)?zero[\s_-]*(?:stage[\s_-]*)?(?P<n>[123])(?![0-9])",
-        _training("zero_stage", lambda g: int(g["n"])),
+        "sharding",
+        r"(?:deepspeed[\s_-]*)?zero[\s_-]*(?:stage[\s_-]*)?\d+(?![0-9])|fsdp(?![a-z0-9])"
+        r"|ddp(?![a-z0-9])|no[\s_-]+sharding",
+        _training("sharding", lambda g: read_sharding(g[""])),
     ),
-    TokenKind("fsdp", r"fsdp(?![a-z0-9])", _training("fsdp", lambda g: True)),
     TokenKind(
         "optimizer",
         rf"optim(?:izer)?\s*[=:]\s*(?P<name>[a-z0-9][a-z0-9_.\-]*)|(?P<bare>{_OPTIMIZER})(?![a-z0-9])",
-        _training("optimizer", lambda g: g["name"] or _OPTIMIZERS[_word_key(g["bare"])]),
+        _training("optimizer", lambda g: read_optimizer(g["name"] or g["bare"])),
     ),
     TokenKind(
-        "lora_rank",
-        r"(?:lora[\s_-]*)?(?:rank|r)\s*[=:]\s*(?P<n>\d{1,5})(?![0-9])|rank\s+(?P<m>\d{1,5})(?![0-9])",
-        _training("lora_rank", lambda g: _count(g["n"] or g["m"], "LoRA rank", 65536)),
+        "rank",
+        r"(?:lora[\s_-]*)?(?:rank|r)\s*[=:]\s*(?P<n>[+-]?\d+)(?![0-9])|rank\s+(?P<m>\d+)(?![0-9])",
+        _training("rank", lambda g: read_rank(g["n"] or g["m"])),
     ),
     TokenKind(
-        "lora_targets",
+        "targets",
         r"(?:lora[\s_-]*)?targets?(?:[\s_-]*modules)?\s*[=:]\s*(?P<t>[a-z0-9_\-]+(?:,[a-z0-9_\-]+)*)",
-        _training("lora_targets", lambda g: tuple(g["t"].split(","))),
+        _training("targets", lambda g: read_targets(g["t"])),
     ),
     TokenKind("number", rf"{_NUM}{_END}", _number),
     TokenKind("zh", _ZH_FILLER, _skip),
@@ -650,28 +669,19 @@ def _read_tokens(text: str) -> _Said:
 # ---------------------------------------------------------------------------- the Query
 
 
-# A Hub repository named by id or URL: 'org/name', 'org/name@rev', 'hf.co/org/name/tree/rev'.
-_REPO_PART = r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,95}"
-_HUB = re.compile(
-    rf"(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<url>{_REPO_PART}/{_REPO_PART})"
-    r"(?:/(?:tree|blob|resolve)/(?P<url_rev>[A-Za-z0-9_.\-]+))?(?:[/?#][^\s]*)?"
-    rf"|(?<![\w./@:-])(?P<repo>{_REPO_PART}/{_REPO_PART})(?:@(?P<rev>[A-Za-z0-9_.\-]+))?(?![\w/@])",
-    re.IGNORECASE,
-)
-
-
 def _hub_repo(text: str) -> tuple[str, str | None, str] | None:
-    """(repo id as written, revision, the whole text naming it) of the first Hub repo in `text`."""
-    for match in _HUB.finditer(text):
-        repo = match.group("url") or match.group("repo")
-        if not match.group("url"):
-            parts = [part.casefold() for part in repo.split("/")]
-            if len(repo) < 6 or any(
-                part in _FILLER or find_precision(part) or find_gpu(part) for part in parts
-            ):
-                continue  # 'int4/int8', 'gpu/card': words, not a repository
-        return repo, match.group("url_rev") or match.group("rev"), match.group()
-    return None
+    """(repo id, revision, the text naming it) of a Hugging Face repository (estimator.hub_ref):
+    only recognised here; hub/ looks it up."""
+    if "/" not in text:
+        return None
+    ref = find_repo_ref(_normalise_case(unicodedata.normalize("NFKC", text)))
+    if ref is None:
+        return None
+    return (
+        ref.repo_id,
+        ref.revision,
+        _normalise_case(unicodedata.normalize("NFKC", text))[ref.start : ref.end],
+    )
 
 
 def _cut(text: str, start: int, end: int) -> str:
@@ -696,7 +706,7 @@ def _read(text: str, names: NameIndex) -> _Reading:
         model = found.model
         normalised = _cut(normalised, found.start, found.end)
     else:
-        repo = _hub_repo(_normalise_case(unicodedata.normalize("NFKC", text)))
+        repo = _hub_repo(text)
         if repo is not None:
             hub, written = repo[:2], repo[2].casefold()
             at = normalised.find(written)
@@ -794,18 +804,15 @@ def _words_left(said: _Said) -> list[str]:
     return [word for word, _ in said.unknown]
 
 
-def _training_options(said: _Said, task: str) -> TrainingOptions | None:
-    if task == "serve":
-        if said.training:
-            raise QueryError(
-                "Training options (batch=, gc, zero3, rank=) need a training method: "
-                "add lora, qlora or fine-tune.",
-                example="llama-3.1-8b lora rank=16 batch=4 seq=2048",
-            )
+def _training_options(said: _Said) -> TrainingOptions | None:
+    """The training method and its options; batch= is the micro-batch and ctx=/seq= the
+    sequence length of a training question. Options alone (zero3, gc) mean full training."""
+    if said.task is None and not said.training:
         return None
     return TrainingOptions(
-        batch_size=said.sequences,
-        seq_len=said.context_tokens,
+        method=said.task or "full",
+        micro_batch=None if said.sequences is None else read_micro_batch(str(said.sequences)),
+        seq_len=None if said.context_tokens is None else read_seq_len(said.context_tokens),
         **said.training,
     )
 
@@ -842,11 +849,10 @@ def _same_size(model, params: int) -> bool:
 
 
 def _query(text: str, said: _Said, model, note, hub, words, base: Query | None = None) -> Query:
-    task = said.task or "serve"
     precision = said.precision
     if precision is None:
         precision = find_precision(model.native_precision) if model else DEFAULT_PRECISION
-    training = _training_options(said, task)
+    training = _training_options(said)
     serving = training is None
     return Query(
         text=text,
@@ -855,7 +861,7 @@ def _query(text: str, said: _Said, model, note, hub, words, base: Query | None =
         precision_given=said.precision is not None,
         model=model,
         workload=Workload(
-            context_tokens=said.context_tokens if serving else None,
+            context_tokens=said.context_tokens,  # training: the sequence length too
             sequences=(said.sequences or 1) if serving else 1,
             kv_format=said.kv_format,
             sequences_given=said.sequences is not None and serving,
@@ -864,7 +870,7 @@ def _query(text: str, said: _Said, model, note, hub, words, base: Query | None =
         compare_all=said.compare_all,
         solve_for=said.solve_for,
         ignored_words=tuple(words),
-        task=task,
+        task=training.method if training else "serve",
         training=training,
         engine=said.engine,
         hub_repo=hub[0] if hub else None,

@@ -9,14 +9,15 @@ tests/test_query_text.py proves the round trip over generated Queries.
 from decimal import Decimal
 
 from estimator.precisions import Precision, find_precision
-from estimator.query import GpuRequest, Query, TrainingOptions
+from estimator.query import GpuRequest, Query
+from estimator.training_options import TrainingOptions
 
 
 def _size(params: int) -> str:
     for scale, suffix in ((10**12, "T"), (10**9, "B"), (10**6, "M")):
         if params % scale == 0:
             return f"{params // scale}{suffix}"
-    return str(params)  # '7615616512': a plain parameter count (at least a million)
+    return f"{params} params"  # a plain parameter count
 
 
 def _bits(query: Query) -> list[str]:
@@ -43,24 +44,25 @@ def _gpu(request: GpuRequest) -> str:
     return f"on {request.count}x {name}"
 
 
+_METHOD_WORDS = {"full": "fine-tune"}
+
+
 def _training(options: TrainingOptions) -> list[str]:
-    words = []
-    if options.batch_size is not None:
-        words.append(f"batch={options.batch_size}")
-    if options.seq_len is not None:
-        words.append(f"seq={options.seq_len}")
-    if options.gradient_checkpointing:
-        words.append("gc")
-    if options.zero_stage is not None:
-        words.append(f"zero{options.zero_stage}")
-    if options.fsdp:
-        words.append("fsdp")
+    words = [_METHOD_WORDS.get(options.method, options.method)]
+    if options.adapter:
+        words.append(options.adapter)
+    if options.micro_batch is not None:
+        words.append(f"batch={options.micro_batch}")
+    if options.gradient_checkpointing is not None:
+        words.append("gc" if options.gradient_checkpointing else "no gc")
+    if options.sharding is not None:
+        words.append("ddp" if options.sharding == "none" else options.sharding)
     if options.optimizer is not None:
-        words.append(f"optim={options.optimizer}")
-    if options.lora_rank is not None:
-        words.append(f"rank={options.lora_rank}")
-    if options.lora_targets:
-        words.append(f"targets={','.join(options.lora_targets)}")
+        words.append(f"optim={options.optimizer.name}")
+    if options.rank is not None:
+        words.append(f"rank={options.rank}")
+    if options.targets is not None:
+        words.append(f"targets={options.targets}")
     return words
 
 
@@ -77,9 +79,8 @@ def query_to_text(query: Query) -> str:
     else:
         words.append(_size(query.params))
     words += _bits(query)
-    if query.task != "serve":
-        words.append(query.task)
-        words += _training(query.training or TrainingOptions())
+    if query.training is not None:
+        words += _training(query.training)  # its seq_len is the context, written below
     workload = query.workload
     if workload.context_tokens is not None:
         words.append(f"ctx={workload.context_tokens}")

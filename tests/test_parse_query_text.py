@@ -11,8 +11,10 @@ from estimator.gpus import ALL_GPUS
 from estimator.models import ALL_MODELS
 from estimator.parse import capacity_gpu
 from estimator.precisions import DEFAULT_PRECISION, KV_FORMATS, PRECISIONS, find_precision
-from estimator.query import TRAINING_TASKS, GpuRequest, Query, TrainingOptions, Workload
+from estimator.query import GpuRequest, Query, Workload
 from estimator.query_text import query_to_text
+from estimator.training_data import OPTIMIZERS as OPTIMIZERS_BY_ALIAS
+from estimator.training_options import METHODS, SHARDINGS, TARGETS, TrainingOptions
 
 ENGINES = ("vllm", "sglang", "llama.cpp", "ollama", "tgi", "tensorrt-llm", "lmdeploy")
 SIZES = st.one_of(
@@ -32,17 +34,25 @@ GPU = st.one_of(
         st.none() | st.integers(1, 16),
     ),
 )
-TRAINING = st.builds(
-    TrainingOptions,
-    batch_size=st.none() | st.integers(1, 512),
-    seq_len=st.none() | st.integers(1, 2**20),
-    gradient_checkpointing=st.booleans(),
-    zero_stage=st.none() | st.sampled_from([1, 2, 3]),
-    fsdp=st.booleans(),
-    optimizer=st.none() | st.sampled_from(["adamw", "sgd", "paged_adamw_8bit", "lion"]),
-    lora_rank=st.none() | st.integers(1, 1024),
-    lora_targets=st.sampled_from([(), ("q_proj", "v_proj"), ("all-linear",)]),
-)
+OPTIMIZERS = sorted({o.name: o for o in OPTIMIZERS_BY_ALIAS.values()}.items())
+
+
+@st.composite
+def training(draw, seq_len: int | None) -> TrainingOptions:
+    method = draw(st.sampled_from(METHODS))
+    adapter = draw(st.sampled_from([None, "lora", "qlora"])) if method == "dpo" else None
+    adapters = method in ("lora", "qlora") or adapter is not None
+    return TrainingOptions(
+        method=method,
+        adapter=adapter,
+        optimizer=draw(st.none() | st.sampled_from([o for _, o in OPTIMIZERS])),
+        micro_batch=draw(st.none() | st.integers(1, 4096)),
+        seq_len=seq_len,
+        gradient_checkpointing=draw(st.sampled_from([None, True, False])),
+        sharding=draw(st.none() | st.sampled_from(SHARDINGS)),
+        rank=draw(st.none() | st.integers(1, 65536)) if adapters else None,
+        targets=draw(st.none() | st.sampled_from(sorted(TARGETS))) if adapters else None,
+    )
 
 
 @st.composite
@@ -57,11 +67,12 @@ def queries(draw) -> Query:
     given_precision = precision is not None
     if precision is None:
         precision = find_precision(model.native_precision) if model else DEFAULT_PRECISION
-    task = draw(st.sampled_from(("serve", "serve", *TRAINING_TASKS)))
-    serving = task == "serve"
+    serving = draw(st.booleans())
     sequences = draw(st.none() | st.integers(1, 10_000)) if serving else None
+    context = draw(st.none() | st.integers(1, 2**22))
+    options = None if serving else draw(training(context))
     workload = Workload(
-        context_tokens=draw(st.none() | st.integers(1, 2**22)) if serving else None,
+        context_tokens=context,
         sequences=sequences or 1,
         kv_format=draw(st.none() | st.sampled_from(sorted(set(KV_FORMATS.values()), key=str))),
         sequences_given=sequences is not None,
@@ -76,8 +87,8 @@ def queries(draw) -> Query:
         gpus=tuple(draw(st.lists(GPU, max_size=3))),
         compare_all=draw(st.booleans()),
         solve_for=draw(st.none() | st.sampled_from(["context", "users"])),
-        task=task,
-        training=None if serving else draw(TRAINING),
+        task=options.method if options else "serve",
+        training=options,
         engine=draw(st.none() | st.sampled_from(ENGINES)),
         wants_nodes=draw(st.booleans()),
         compare_precisions=tuple(compared) if compare else (),
