@@ -758,7 +758,7 @@ def _unknown_error(words: list[str], said: _Said, names: NameIndex) -> QueryErro
             suggestions=suggestions,
         )
     shown = ", ".join(f"'{w[:40]}'" for w in words[:3])
-    return QueryError(f"I did not understand {shown}: tell me a model size (70B) or a name.")
+    return QueryError(f"I did not understand {shown}.")
 
 
 def _check_length(text) -> None:

@@ -95,7 +95,9 @@ def test_home_opens_and_its_examples_run_there(local_slack):
 
 
 def test_a_bare_command_asks_the_form_as_a_prompt_and_asks_again_what_was_wrong():
-    answers = iter(["teapot", "", "3", "8", "L4-24GB", "", "llama-3.1-8b"])
+    answers = iter(
+        ["teapot", "", "3", "8", "L4-24GB", "", "", "", "llama-3.1-8b"]
+    )  # engine, task: vLLM, serve
     slack = LocalSlack(prompt=lambda label: next(answers))
     try:
         reply = slack.ask("/vram")
