@@ -118,6 +118,13 @@ CARD_PARAMS = {
     "llama-3.2-vision-11b": 10.7e9, "llama-3.2-vision-90b": 88.6e9,
     "qwen2.5-vl-3b": 3.75e9, "qwen2.5-vl-7b": 8.29e9, "qwen2.5-vl-32b": 33.5e9,
     "qwen2.5-vl-72b": 73.4e9,
+    # Hub pages; DeepSeek-Coder / DeepSeek LLM papers give the nominal sizes
+    "deepseek-coder-1.3b": 1.35e9, "deepseek-coder-6.7b": 6.74e9, "deepseek-coder-33b": 33.3e9,
+    "deepseek-llm-7b": 6.91e9, "deepseek-llm-67b": 67.4e9,
+    "deepseek-r1-0528-qwen3-8b": 8.19e9, "llama-3.1-nemotron-nano-8b": 8.03e9,
+    "qwen2-0.5b": 0.494e9, "qwen2-1.5b": 1.54e9, "qwen2-7b": 7.62e9, "qwen2-72b": 72.7e9,
+    "kimi-dev-72b": 72.7e9,
+    "minimax-m1": 456e9,  # MiniMax-M1 card
 }  # fmt: skip
 
 # Published only without the embeddings: Qwen3-1.7B card 'Non-Embedding: 1.4B'.
@@ -542,6 +549,19 @@ FOUND = [
     ("qwen3:0.6b", "qwen3-0.6b", "qwen3:0.6b"),
     ("qwen3-coder:480b fp8", "qwen3-coder-480b-a35b", "qwen3-coder:480b"),
     ("Qwen3-Next-80B-A3B-Instruct", "qwen3-next-80b-a3b", "Qwen3-Next-80B-A3B-Instruct"),
+    ("llama 4 scout int4 on one h100?", "llama-4-scout", "llama 4 scout"),
+    ("llama4:maverick", "llama-4-maverick", "llama4:maverick"),
+    ("Kimi K2 instruct fp8 how many h200", "kimi-k2", "Kimi K2 instruct"),
+    ("moonshotai/Kimi-K2-Instruct", "kimi-k2", "moonshotai/Kimi-K2-Instruct"),
+    ("deepseek-r1:8b", "deepseek-r1-0528-qwen3-8b", "deepseek-r1:8b"),
+    ("deepseek-v3.2", "deepseek-v3.2-exp", "deepseek-v3.2"),
+    ("DeepSeek-V3.1 fp8", "deepseek-v3.1", "DeepSeek-V3.1"),
+    ("zai-org/GLM-4.5-Air-FP8", "glm-4.5-air", "zai-org/GLM-4.5-Air-"),
+    ("glm-4.6 on 8 h200", "glm-4.6", "glm-4.6"),
+    ("MiniMaxAI/MiniMax-M2", "minimax-m2", "MiniMaxAI/MiniMax-M2"),
+    ("llama3.2-vision:90b", "llama-3.2-vision-90b", "llama3.2-vision:90b"),
+    ("qwen2.5vl:7b", "qwen2.5-vl-7b", "qwen2.5vl:7b"),
+    ("deepseek-coder-v2:16b", "deepseek-coder-v2-lite", "deepseek-coder-v2:16b"),
 ]  # fmt: skip
 
 
