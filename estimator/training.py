@@ -31,7 +31,7 @@ from estimator.training_data import (
     WEIGHT_BYTES,
     Optimizer,
 )
-from estimator.training_options import TARGETS, Method, Sharding
+from estimator.training_options import Method, Sharding, target_names
 
 # QLoRA's base: NF4 with double quantisation on the linear layers; embeddings and lm_head 16-bit.
 QLORA_PRECISION = Precision(
@@ -47,7 +47,7 @@ FP32_BYTES = 4
 def targeted_layers(model: Model, targets: str) -> tuple[LinearLayer, ...]:
     """The linear layers that get LoRA adapters. 'all': every linear layer but lm_head (PEFT's
     "all-linear"), routed experts included; otherwise those whose module name ends as listed."""
-    names = TARGETS[targets]
+    names = target_names(targets)
     layers = [layer for layer in model.linear_layers() if layer.name != "lm_head"]
     if names is None:
         return tuple(layers)

@@ -54,7 +54,7 @@ def launch_command(
         words += [
             "--use_peft",
             f"--lora_r {setup.rank}",
-            f"--lora_target_modules {_TARGET_MODULES[setup.targets]}",
+            f"--lora_target_modules {_TARGET_MODULES.get(setup.targets, setup.targets.replace(',', ' '))}",
         ]
     if setup.adapter == "qlora":
         words += ["--load_in_4bit", "--use_bnb_nested_quant"]

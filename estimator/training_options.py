@@ -53,8 +53,12 @@ class TrainingOptions:
             raise ValueError("adapter is for dpo; lora and qlora are methods of their own")
         if self.sharding is not None and self.sharding not in SHARDINGS:
             raise ValueError(f"sharding must be one of {SHARDINGS}, not {self.sharding!r}")
-        if self.targets is not None and self.targets not in TARGETS:
-            raise ValueError(f"targets must be one of {tuple(TARGETS)}, not {self.targets!r}")
+        if self.targets is not None and not (
+            self.targets in TARGETS or re.fullmatch(r"[a-z0-9_]+(?:,[a-z0-9_]+)*", self.targets)
+        ):
+            raise ValueError(
+                f"targets must be one of {tuple(TARGETS)} or module names, not {self.targets!r}"
+            )
         if (self.rank is not None or self.targets is not None) and not self.uses_adapters:
             raise QueryError(
                 "rank= and targets= are LoRA options; add lora or qlora to the question.",
@@ -132,13 +136,25 @@ def read_optimizer(raw: str) -> Optimizer:
     return optimizer
 
 
+def target_names(targets: str) -> tuple[str, ...] | None:
+    """The module names a `targets` value stands for; None: every linear layer but lm_head."""
+    return TARGETS[targets] if targets in TARGETS else tuple(targets.split(","))
+
+
 def read_targets(raw: str) -> str:
+    """'qv', 'all-linear', 'q,v' -> a name of TARGETS; 'q_proj,k_proj' -> those modules."""
     text = re.sub(r"[\s_\-,]+", "", raw.casefold())
-    aliases = {"alllinear": "all", "qkv0": "qkvo", "attention": "attn", "qvproj": "qv"}
+    aliases = {"alllinear": "all", "attention": "attn", "qvproj": "qv"}
     text = aliases.get(text, text)
-    if text not in TARGETS:
-        raise QueryError(
-            f"targets='{raw}' is not a set of layers I know: {', '.join(TARGETS)}.",
-            "llama-3.1-8b lora targets=qv",
-        )
-    return text
+    if text in TARGETS:
+        return text
+    modules = [name for name in re.split(r"[\s,]+", raw.casefold().strip()) if name]
+    if modules and all(re.fullmatch(r"[a-z0-9]+_proj|fc[12]", name) for name in modules):
+        named = {key: names for key, names in TARGETS.items() if names}
+        same = [key for key, names in named.items() if set(names) == set(modules)]
+        return same[0] if same else ",".join(modules)
+    raise QueryError(
+        f"targets='{raw}' is not a set of layers I know: {', '.join(TARGETS)}, or module "
+        "names such as q_proj,v_proj.",
+        "llama-3.1-8b lora targets=qv",
+    )

@@ -121,7 +121,7 @@ def understood(setup: TrainingSetup, model_name: str | None, requests: list[str]
     if setup.adapter:
         share = setup.trainable_params / setup.params * 100
         words.append(
-            f"rank {setup.rank} on {_TARGET_LABELS[setup.targets]}: "
+            f"rank {setup.rank} on {_TARGET_LABELS.get(setup.targets, setup.targets)}: "
             f"{format_count(setup.trainable_params)} trainable ({share:.2f} %)"
         )
     words.append(f"{setup.optimizer.label}, bf16 mixed precision")

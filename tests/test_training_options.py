@@ -78,3 +78,11 @@ def test_lora_options_need_an_adapter():
     assert TrainingOptions("dpo", adapter="qlora", rank=8).adapter_kind == "qlora"
     assert TrainingOptions("lora").uses_adapters
     assert not TrainingOptions("pretrain").uses_adapters
+
+
+def test_targets_as_module_names():
+    assert read_targets("q_proj,v_proj") == "qv"
+    assert read_targets("q_proj, k_proj, v_proj, o_proj") == "qkvo"
+    assert read_targets("q_proj,k_proj") == "q_proj,k_proj"
+    with pytest.raises(QueryError, match="module names"):
+        read_targets("q_proj,lm_hat")
