@@ -88,11 +88,13 @@ def reply_to(
     invocation: str,
     echo_for: str | None = None,
     echo_verb: str = "asked",
+    echo_text: str | None = None,
     what_if: bool = True,
 ) -> Reply:
     """`invocation` is how the user asks here ('/vram', '@vram', '' in a DM), for examples.
 
-    `echo_for`: the asker's user id, to show "<@U…> asked …" (`echo_verb`) above the answer.
+    `echo_for`: the asker's user id, to show "<@U…> asked …" (`echo_verb`) above the answer;
+    `echo_text`: another mrkdwn line to show there instead.
     `what_if`: buttons under the answer that ask it again with one change.
     """
     if question.wants_help:
@@ -105,7 +107,7 @@ def reply_to(
     try:
         answer = estimate_text(question.text)  # a repository nobody listed: from the Hub
         asked = f"{invocation} {question.text}".strip()
-        echo = f"<@{echo_for}> {echo_verb} {code(asked)}" if echo_for else None
+        echo = f"<@{echo_for}> {echo_verb} {code(asked)}" if echo_for else echo_text
         actions = what_if_blocks(answer.query, invocation) if what_if else []
         return Reply(
             "answer",

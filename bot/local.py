@@ -39,7 +39,8 @@ NAMES = {USER_ID: "you", BOT_USER_ID: "vram"}
 LOOKUP_WAIT_S = 10.0  # a Hub lookup takes at most its 8 s deadline (hub/lookup.py)
 USAGE = f"""Local mode: no Slack needed. Type what you would type in Slack:
   {COMMAND} 70B fp16      a slash command (add `private` to keep it to yourself)
-  @vram 70B int4      a mention in #local (answered in its thread)
+  @vram 70B int4      a mention in #local (answered in its thread; the next mentions are
+                      said in that thread: "@vram same with int4"; `new thread` for another)
   70B fp16            anything else is a direct message to the bot
   3                   click button [3] of the last answer
   home                open the app's Home tab
@@ -61,6 +62,7 @@ class LocalSlack:
         self._http = create_flask_app(bolt_app).test_client()
         self._timestamps = count(1)
         self._hooks = count(1)
+        self._thread_ts: str | None = None  # the thread mentions are said in
         # The last message shown with buttons: its blocks and the click's container.
         self._clickable: tuple[list[dict], dict, dict | None, dict | None] | None = None
 
@@ -73,6 +75,9 @@ class LocalSlack:
             return self.click(int(line))
         if line == "home":
             return self.open_home()
+        if line == "new thread":
+            self._thread_ts = None
+            return "(the next @vram starts a new thread)"
         if line.startswith(COMMAND):
             return self.slash_command(line.removeprefix(COMMAND))
         if line.startswith("@vram"):
@@ -197,9 +202,17 @@ class LocalSlack:
         return "\n".join(self._describe(call, container) for call in calls) or "(no reply)"
 
     def mention(self, text: str) -> str:
+        """A mention in #local: the first starts a thread, the next ones are said in it
+        (so "@vram same with int4" follows up), until `new thread`."""
         ts = self._next_ts()
+        said = f"<@{BOT_USER_ID}> {text.strip()}"
         event = {"type": "app_mention", "user": USER_ID, "channel": CHANNEL_ID, "ts": ts}
-        return self._event({**event, "text": f"<@{BOT_USER_ID}> {text.strip()}", "event_ts": ts})
+        if self._thread_ts:
+            event["thread_ts"] = self._thread_ts
+        # Slack keeps the person's message in the thread too (conversations.replies reads it).
+        self.web_api.add_message(CHANNEL_ID, ts, said, user=USER_ID, **_in(self._thread_ts))
+        self._thread_ts = self._thread_ts or ts
+        return self._event({**event, "text": said, "event_ts": ts})
 
     def direct_message(self, text: str) -> str:
         ts = self._next_ts()
@@ -280,6 +293,10 @@ class LocalSlack:
 
     def _next_ts(self) -> str:
         return f"{int(time.time())}.{next(self._timestamps):06d}"
+
+
+def _in(thread_ts: str | None) -> dict:
+    return {"thread_ts": thread_ts} if thread_ts else {}
 
 
 def _ask_field(block: dict, prompt) -> str | None:

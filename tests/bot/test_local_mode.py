@@ -106,3 +106,13 @@ def test_a_bare_command_asks_the_form_as_a_prompt_and_asks_again_what_was_wrong(
     assert "[response_url: answered; seen by everyone in #local]" in reply
     assert "@you asked `/vram llama-3.1-8b ctx=8k users=8 on L4-24GB`" in reply
     assert next(answers, None) is None  # the model was asked again, and only the model
+
+
+def test_mentions_share_a_thread_so_follow_ups_work(local_slack):
+    first = local_slack.ask("@vram llama-3.1-70b ctx=8k")
+    follow_up = local_slack.ask("@vram same with int4")
+    thread = first.split("in thread ", 1)[1].split(";", 1)[0]
+    assert f"in thread {thread};" in follow_up
+    assert "Follow-up of `llama-3.1-70b ctx=8k`: `llama-3.1-70b int4 ctx=8k`" in follow_up
+    local_slack.ask("new thread")
+    assert f"in thread {thread};" not in local_slack.ask("@vram 70B fp16")

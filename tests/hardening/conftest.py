@@ -46,13 +46,12 @@ def signed_bolt_request(body: str, content_type: str) -> BoltRequest:
 @pytest.fixture
 def listener_runs(monkeypatch):
     """Counts the questions any listener started to answer (command, mention or DM)."""
+    import bot.follow_up as mentions_and_dms  # both answer through bot.follow_up
     import bot.listeners.commands.vram_command as command
-    import bot.listeners.events.app_mention as app_mention
-    import bot.listeners.messages.direct_message as direct_message
 
     runs: list[str] = []
     lock = threading.Lock()
-    for module in (command, app_mention, direct_message):
+    for module in (command, mentions_and_dms):
         original = module.reply_to_text
 
         def counted(text, *args, _original=original, **kwargs):

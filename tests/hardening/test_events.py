@@ -114,8 +114,8 @@ def test_no_reply_posted_after_the_ack_can_mention_anyone(slack, web_api, monkey
         block = {"type": "section", "text": {"type": "mrkdwn", "text": pinging}}
         return Reply("answer", [block, {"type": "context", "elements": [block["text"]]}], pinging)
 
-    monkeypatch.setattr("bot.listeners.events.app_mention.reply_to_text", reply_that_mentions)
-    monkeypatch.setattr("bot.listeners.messages.direct_message.reply_to_text", reply_that_mentions)
+    # Mentions and DMs both reply through bot.follow_up (a follow-up in a thread, or not).
+    monkeypatch.setattr("bot.follow_up.reply_to_text", reply_that_mentions)
     slack.event(bot_mention("70B", ts="1700000000.000800"))
     slack.event(make_mention("70B", ts="1700000000.000900"))
     slack.event(make_direct_message("70B", ts="1700000000.001000"))

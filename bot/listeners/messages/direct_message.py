@@ -2,7 +2,7 @@
 
 from slack_sdk import WebClient
 
-from bot.answer import reply_to_text
+from bot.follow_up import reply_in_thread
 from bot.post import Destination, post_reply
 
 
@@ -11,7 +11,7 @@ def answer_direct_message(event: dict, client: WebClient) -> None:
         return  # a channel, private channel or group DM: not a question to the bot
     if event.get("subtype") or event.get("bot_id"):
         return  # edits, deletions, other bots: nothing was asked
-    reply = reply_to_text(event.get("text", ""), invocation="")
+    reply = reply_in_thread(event, client, invocation="")  # a follow-up, in a DM's thread
     to = Destination.of_event(event, event.get("thread_ts"))
     # The DM is already private: problems and help go there as ordinary messages.
     post_reply(client, reply, to, ephemeral=False, surface="direct message")
