@@ -150,23 +150,46 @@ def _first(config: dict, *keys, default=None):
     return default
 
 
-def _sliding(config: dict, layers: int, model_type: str) -> tuple[int | None, int]:
-    """(window, sliding layers) from layer_types, Gemma's pattern, or Llama 4's chunks."""
-    if config.get("use_sliding_window") is False:
-        return None, 0
+def _local_attention(config: dict, layers: int, model_type: str) -> dict:
+    """Sliding-window layers (layer_types, Gemma's pattern, Mistral's every layer) or Llama
+    4's chunked layers, as Model fields."""
     chunk = config.get("attention_chunk_size")
     if chunk and isinstance(config.get("no_rope_layers"), list):  # Llama 4: RoPE layers are chunked
-        return chunk, min(layers, sum(1 for rope in config["no_rope_layers"][:layers] if rope))
+        chunked = sum(1 for rope in config["no_rope_layers"][:layers] if rope)
+        return {"attention_chunk": chunk, "chunked_layers": chunked} if chunked else {}
     window = config.get("sliding_window")
-    if not window:
-        return None, 0
+    if not window or config.get("use_sliding_window") is False:
+        return {}
     types = config.get("layer_types")
-    if isinstance(types, list) and types:
-        return window, min(layers, sum(1 for kind in types if kind == "sliding_attention"))
     pattern = config.get("sliding_window_pattern") or _defaults(model_type).get("swa_pattern")
-    if pattern:  # layer i is global iff (i + 1) % pattern == 0 (transformers Gemma 3)
-        return window, layers - layers // pattern
-    return window, layers  # Mistral 7B v0.1: every layer slides
+    if isinstance(types, list) and types:
+        sliding = sum(1 for kind in types[:layers] if kind == "sliding_attention")
+    elif pattern:  # layer i is global iff (i + 1) % pattern == 0 (transformers Gemma 3)
+        sliding = layers - layers // pattern
+    else:
+        sliding = layers  # Mistral 7B v0.1: every layer slides
+    return {"sliding_window": window, "sliding_layers": sliding} if sliding else {}
+
+
+def _linear_attention(config: dict, layers: int) -> dict:
+    """Qwen3-Next / Qwen3.5's Gated DeltaNet layers: a fixed state per sequence, not a KV cache
+    (layer_types, or every full_attention_interval-th layer is full attention)."""
+    types = config.get("layer_types")
+    if isinstance(types, list) and "linear_attention" in types:
+        count = sum(1 for kind in types[:layers] if kind == "linear_attention")
+    elif config.get("full_attention_interval") and config.get("linear_num_value_heads"):
+        count = layers - layers // config["full_attention_interval"]
+    else:
+        return {}
+    return {
+        "linear_attention": "gated-deltanet",
+        "linear_attention_layers": count,
+        "linear_key_heads": config.get("linear_num_key_heads", 0),
+        "linear_value_heads": config.get("linear_num_value_heads", 0),
+        "linear_key_head_dim": config.get("linear_key_head_dim", 0),
+        "linear_value_head_dim": config.get("linear_value_head_dim", 0),
+        "linear_conv_kernel": config.get("linear_conv_kernel_dim", 0),
+    }
 
 
 def model_from_config(config: dict, repo_id: str, sha: str, native: str) -> Model:
@@ -186,24 +209,25 @@ def model_from_config(config: dict, repo_id: str, sha: str, native: str) -> Mode
     experts = _first(
         text, "num_local_experts", "n_routed_experts", "num_experts", "moe_num_experts", default=0
     )
-    fields = {}
+    flags = ("mlp_bias", "attention_sinks", "gated_attention")
+    fields = {flag: defaults[flag] for flag in flags if flag in defaults}
     if experts:
+        shared_width = text.get("shared_expert_intermediate_size") or 0
         fields.update(
             experts=experts,
             experts_per_token=_first(
                 text, "num_experts_per_tok", "experts_per_token", "moe_topk", default=1
             ),
             moe_intermediate_size=_first(text, "moe_intermediate_size", "intermediate_size"),
-            shared_experts=_first(
-                text,
-                "n_shared_experts",
-                default=1 if text.get("shared_expert_intermediate_size") else 0,
-            ),
+            shared_experts=_first(text, "n_shared_experts", default=1 if shared_width else 0),
+            shared_expert_intermediate_size=shared_width,
+            shared_expert_gate=defaults.get("shared_expert_gate", False) and bool(shared_width),
             dense_layers=_first(text, "first_k_dense_replace", default=0),
-            router_bias=model_type in ("gpt_oss", "gpt-oss"),
-            mlp_bias=model_type in ("gpt_oss", "gpt-oss"),
-            attention_sinks=model_type in ("gpt_oss", "gpt-oss"),
+            router_bias=defaults.get("router_bias", False),
         )
+    if text.get("index_head_dim") and text.get("index_n_heads"):  # DeepSeek V3.2's indexer
+        fields.update(index_heads=text["index_n_heads"], index_head_dim=text["index_head_dim"])
+    fields.update(_linear_attention(text, layers))
     if text.get("kv_lora_rank"):
         fields.update(
             {
@@ -222,9 +246,7 @@ def model_from_config(config: dict, repo_id: str, sha: str, native: str) -> Mode
         if text.get("kv_lora_rank")
         else hidden // heads
     )
-    window, sliding_layers = _sliding(text, layers, model_type)
-    if window:
-        fields.update(sliding_window=window, sliding_layers=sliding_layers)
+    fields.update(_local_attention(text, layers, model_type))
     attention_bias = defaults.get("attention_bias", "none")
     if text.get("attention_bias") is True:
         attention_bias = "all"
@@ -450,14 +472,6 @@ def hub_model(
     ):
         notes.append(
             "Vision-language model: the vision tower is in the weights; the KV cache is the text model's (text_config)."
-        )
-    if (
-        model is not None
-        and facts.config
-        and "linear_attention" in (text_config(facts.config).get("layer_types") or ())
-    ):
-        notes.append(
-            "Linear-attention layers are charged as full attention here: the KV cache is an upper bound."
         )
     source = HubSource(
         repo_id=facts.repo_id,

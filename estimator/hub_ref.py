@@ -17,8 +17,14 @@ _REF = re.compile(
     rf"(?:/(?:tree|blob|resolve)/(?P<url_rev>[A-Za-z0-9_.\-]+)(?:/(?P<file>[^\s?#]+))?)?"
     rf"(?:@(?P<rev>{_REVISION}))?(?::(?P<tag>[A-Za-z0-9_.\-]+))?/?(?=$|[\s,;?!)])"
 )
-# `h100/h200`, `tp/pp`, `fp16/bf16`: slashes people write that are not repositories.
-_NOT_A_REPO = re.compile(r"[0-9.]*[a-z]?[0-9.]*|[a-z]{1,3}\d{0,3}[a-z]?", re.IGNORECASE)
+# `h100/h200`, `tp/pp`, `fp16/bf16`, `ctx/users`: slashes people write that are not
+# repositories. Without a host or a revision, two short plain words are not taken for one.
+_SHORT = 5
+_JOINERS = frozenset("-_.")
+
+
+def _plain_pair(org: str, name: str) -> bool:
+    return len(org) <= _SHORT and len(name) <= _SHORT and not _JOINERS & set(org + name)
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,7 @@ def find_repo_ref(text: str) -> RepoRef | None:
     """The first Hugging Face repository named in `text`, or None."""
     for match in _REF.finditer(text):
         org, name = match["org"], match["name"]
-        if not match["host"] and _NOT_A_REPO.fullmatch(org) and _NOT_A_REPO.fullmatch(name):
+        if not (match["host"] or match["rev"]) and _plain_pair(org, name):
             continue
         if ".." in org + name or name.endswith(".git"):
             continue
