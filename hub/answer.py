@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from estimator import QueryError, estimate
 from estimator.compute import estimate_query
+from estimator.describe import format_count
 from estimator.estimate import Estimate
 from estimator.hub_model import hub_model
 from estimator.hub_ref import RepoRef, find_repo_ref, without_ref
@@ -18,8 +19,9 @@ from estimator.model_names import find_model
 from estimator.parse import normalise, parse
 from estimator.query import Query
 
-# Stands in for the repository while the rest of the question is parsed: a catalog model, so
-# that "org/name 70B" is refused as a name and a size, like "llama-3.1-8b 70B".
+# Stands in for the repository while the rest of the question is parsed, when the parser
+# took a catalog name inside the reference for the model (a GGUF file name in a link): a
+# catalog model, so that "org/name 70B" is refused as a name and a size, like "llama-3.1-8b 70B".
 _PLACEHOLDER = "llama-3.1-8b"
 
 
@@ -38,6 +40,10 @@ def repo_in_question(text: str) -> RepoRef | None:
 
 
 def _rest_of_question(text: str, ref: RepoRef) -> Query:
+    """The question read by the parser, the repository unresolved (its `hub_repo` row)."""
+    asked = parse(text)
+    if asked.hub_repo is not None:
+        return asked
     return parse(f"{without_ref(text, ref)} {_PLACEHOLDER}")
 
 
@@ -73,11 +79,16 @@ def hub_query(text: str, ref: RepoRef, deadline_s: float | None = None) -> Query
     wanted = ref.file or (precision.name if precision else None)
     facts = lookup(ref, wanted, deadline_s)
     found = hub_model(facts, ref.revision, ref.file, precision)
+    source = found.source
+    if asked.hub_repo is not None and asked.params and asked.params != found.params:
+        given = f"The size given ({format_count(asked.params)}) is not used: "
+        counted = f"{facts.repo_id} has {format_count(found.params)} parameters."
+        source = replace(source, notes=(*source.notes, given + counted))
     return replace(
         asked,
         text=text.strip(),
         model=found.model,
         params=found.params,
         precision=found.precision,
-        hub=found.source,
+        hub=source,
     )

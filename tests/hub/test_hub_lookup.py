@@ -246,6 +246,13 @@ def test_catalog_models_answer_instantly_with_the_hub_down(hub_env):
 
 
 def test_the_rest_of_the_question_is_checked_before_any_request(hub):
-    message, _ = refusal("acme/tiny-llama 70B")
-    assert "either a model name or a size" in message
+    message, _ = refusal("acme/tiny-llama fp16 int4")
+    assert message.startswith("You gave two precisions")
     assert hub.requests == []
+
+
+def test_a_size_given_with_a_repository_gives_way_to_its_files(hub):
+    dense_repo(hub)
+    answer = estimate_text("acme/tiny-llama 70B")
+    assert answer.query.params == LLAMA_3_2_1B_PARAMS
+    assert any("The size given (70 B) is not used" in note for note in answer.assumptions)
