@@ -42,6 +42,8 @@ def _what_fits(query: Query, planning: Footprint, plan: GpuPlan, request: GpuReq
     """'No, it does not fit on 2 × H100' is followed by what 2 × H100 do hold at that context."""
     if plan.fits_requested is not False or planning.kv_model is None:
         return plan
+    if planning.kv_model.is_embedding:  # no KV cache: nothing more to hold
+        return plan
     if plan.requested_count not in plan.accepted_counts:
         return plan
     held = inverse(replace(query, solve_for="users"), planning, request).value

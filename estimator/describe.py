@@ -81,6 +81,11 @@ def assumptions(query: Query, footprint: Footprint, planning: Footprint) -> tupl
         notes.append(f"{precision.name}: {kept} stay at 16 bits, as such checkpoints ship.")
     if model and model.is_moe:
         notes.append("MoE: every expert is resident in memory; the active ones only set the speed.")
+    if model and model.is_embedding:
+        notes.append(
+            "Embedding model: weights only, no KV cache (each request is encoded whole and "
+            "nothing is kept); the runtime reserve covers the activations."
+        )
     kv_model = planning.kv_model
     if kv_model and kv_model.has_sliding_window and planning.context_tokens:
         full = planning.kv_cache_bytes(windowed=False)
@@ -94,7 +99,12 @@ def assumptions(query: Query, footprint: Footprint, planning: Footprint) -> tupl
             f"typical request of {footprint.context_tokens:,} tokens (add ctx=32k to change it); "
             f"the cache still holds one sequence of the native {footprint.longest_sequence_tokens:,}."
         )
-    elif query.workload.context_tokens is None and planning.kv_model is not None and model:
+    elif (
+        query.workload.context_tokens is None
+        and planning.kv_model is not None
+        and model
+        and not model.is_embedding
+    ):
         notes.append(
             f"Recommended counts leave room for one sequence of the native context "
             f"({model.native_context:,} tokens)."

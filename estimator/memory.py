@@ -41,8 +41,9 @@ def allowance_bytes(weights: int) -> int:
 
 
 def closest_model(params: int) -> Model:
-    """The catalog's dense model nearest in size, to stand in for an unknown architecture."""
-    dense = [model for model in ALL_MODELS if not model.is_moe]
+    """The catalog's dense decoder nearest in size, to stand in for an unknown architecture
+    (never an embedding model: it has no KV cache to lend)."""
+    dense = [model for model in ALL_MODELS if not model.is_moe and not model.is_embedding]
     return min(dense, key=lambda model: abs(math.log(model.params / params)))
 
 
@@ -120,6 +121,9 @@ def footprint(query: Query, *, with_native_context: bool = False) -> Footprint:
     workload = query.workload
     kv_bits = workload.kv_format.bits if workload.kv_format else query.precision.kv_bits
     kv_model = query.model
+    if kv_model is not None and kv_model.is_embedding:  # weights only: no KV cache, no allowance
+        context = workload.context_tokens or kv_model.native_context
+        return Footprint(weights, 0, kv_model, kv_bits, context, workload.sequences)
     if not workload.given and (kv_model is None or not with_native_context):
         return Footprint(weights, allowance_bytes(weights), None, kv_bits, None, 1)
     if kv_model is None:

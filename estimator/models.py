@@ -31,6 +31,7 @@ _MLP_KINDS = ("gated", "plain")
 _NORM_KINDS = ("rmsnorm", "layernorm", "layernorm_no_bias")
 _ATTENTION_BIAS_KINDS = ("none", "qkv", "all")
 _LINEAR_ATTENTION_KINDS = ("gated-deltanet", "lightning")
+_MODEL_KINDS = ("decoder", "embedding")
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,9 @@ class Model:
     index_head_dim: int = 0
     cross_attention_layers: int = 0
     cross_attention_tokens: int = 0
+    kind: str = "decoder"
+    token_types: int = 0
+    pooler: bool = False
 
     def __post_init__(self) -> None:
         problems = []
@@ -172,12 +176,21 @@ class Model:
         mla = (self.kv_lora_rank, self.qk_nope_head_dim, self.qk_rope_head_dim, self.v_head_dim)
         if any(f is None for f in mla) and any(f is not None for f in mla):
             problems.append("MLA needs kv_lora_rank, qk_nope/qk_rope_head_dim and v_head_dim")
+        if self.kind not in _MODEL_KINDS:
+            problems.append(f"kind must be one of {_MODEL_KINDS}")
+        if not self.is_embedding and (self.token_types or self.pooler):
+            problems.append("token_types and pooler belong to embedding (encoder) models")
         if problems:
             raise ValueError(f"data/models, {self.key}: " + "; ".join(problems))
 
     @property
     def is_moe(self) -> bool:
         return self.experts > 0
+
+    @property
+    def is_embedding(self) -> bool:
+        """An embedding model encodes each request whole and keeps nothing: no KV cache."""
+        return self.kind == "embedding"
 
     @property
     def has_sliding_window(self) -> bool:
@@ -222,7 +235,9 @@ class Model:
                 entries.append(
                     LinearLayer("mlp.shared_expert_gate", hidden, 1, moe_layers, "other")
                 )
-        if not self.tied_embeddings:
+        if self.pooler:  # BERT's pooler: a dense layer (with bias) on the first token
+            entries.append(LinearLayer("pooler.dense", hidden, hidden, 1, "other", True))
+        if not self.tied_embeddings and not self.is_embedding:  # an encoder has no lm_head
             entries.append(
                 LinearLayer("lm_head", hidden, self.vocab_size, 1, "embedding", self.lm_head_bias)
             )
@@ -349,7 +364,8 @@ class Model:
             weights[linear.group] += linear.weights
             biases += linear.biases  # kept in 16 bits even where the weights are quantised
         hidden = self.hidden_size
-        embedding = weights["embedding"] + hidden * (self.vocab_size + self.learned_positions)
+        rows = self.vocab_size + self.learned_positions + self.token_types
+        embedding = weights["embedding"] + hidden * rows
         other = weights["other"] + biases + self._norms_and_vectors() + self.vision_params
         return ParamGroups(embedding=embedding, experts=weights["experts"], other=other)
 
@@ -403,6 +419,8 @@ class Model:
 
     def attention_layers(self) -> tuple[tuple[AttentionSpec, int], ...]:
         """The attention kinds of this model's layers, with how many layers have each."""
+        if self.is_embedding:  # each request is encoded whole, nothing is kept: no KV cache
+            return ()
         if self.index_head_dim:
             sparse = SparseMultiLatentAttention(
                 self.kv_lora_rank, self.qk_rope_head_dim, self.index_head_dim

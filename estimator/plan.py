@@ -125,6 +125,12 @@ def inverse(query: Query, footprint: Footprint, request: GpuRequest) -> Inverse:
         )
     room = _kv_room(footprint, layout, request.gpu) * layout.pipeline_parallel
     model = footprint.kv_model
+    if model.is_embedding:
+        raise QueryError(
+            f"{model.display_name} is an embedding model: it keeps no KV cache, so memory sets "
+            "no limit on the context or the users beyond its weights.",
+            example=f"{model.key} on 1x l4",
+        )
 
     def kv_bytes(tokens: int, sequences: int) -> int:
         per_sequence = model.kv_bytes_per_sequence(

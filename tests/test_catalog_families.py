@@ -8,9 +8,13 @@ from fractions import Fraction
 
 import pytest
 
+from estimator import estimate
 from estimator.attention import FullAttention, SlidingWindow
+from estimator.engine import VLLM
+from estimator.errors import QueryError
+from estimator.memory import closest_model
 from estimator.model_names import find_model
-from estimator.models import MODELS_BY_KEY
+from estimator.models import ALL_MODELS, MODELS_BY_KEY
 
 FP16 = Fraction(16)
 
@@ -48,6 +52,19 @@ HF_COUNTS = {
     "olmoe-1b-7b": 6_919_161_856,  # allenai/OLMoE-1B-7B-0125
     "aya-expanse-8b": 8_028_033_024,  # CohereLabs/aya-expanse-8b
     "aya-expanse-32b": 32_296_476_672,  # CohereLabs/aya-expanse-32b
+    "bge-m3": 567_754_752,  # BAAI/bge-m3
+    "multilingual-e5-large": 559_890_432,  # intfloat/multilingual-e5-large-instruct
+    "mxbai-embed-large-v1": 335_141_888,  # mixedbread-ai/mxbai-embed-large-v1
+    "nomic-embed-text-v1.5": 136_731_648,  # nomic-ai/nomic-embed-text-v1.5
+    "e5-mistral-7b": 7_110_660_096,  # intfloat/e5-mistral-7b-instruct
+}
+
+# BAAI's bge-*-en-v1.5 checkpoints also save embeddings.position_ids (512 integers), which
+# the Hub counts; the model as loaded (transformers makes it a non-persistent buffer) has not.
+HF_COUNTS_WITH_POSITION_IDS = {
+    "bge-large-en-v1.5": 335_142_400,  # BAAI/bge-large-en-v1.5
+    "bge-base-en-v1.5": 109_482_752,  # BAAI/bge-base-en-v1.5
+    "bge-small-en-v1.5": 33_360_512,  # BAAI/bge-small-en-v1.5
 }
 
 # Checkpoints storing the tied lm_head a second time: the HF count has one more vocab x hidden.
@@ -80,6 +97,7 @@ CARD_FIGURES = {
     "phi-2": 2.78e9,  # card: '2.7 billion parameters', Hub: '2.78B'
     "gemma-1-7b": 8.54e9,  # Hub: '8.54B'
     "gemma-1-2b": 2.51e9,  # Hub: '2.51B'
+    "all-minilm-l6-v2": 22.7e6,  # Hub: '22.7M'
 }
 
 # The Gemma report (arXiv 2403.08295) counts the non-embedding parameters exactly.
@@ -100,6 +118,13 @@ def test_duplicated_lm_head_is_the_whole_difference(key, published):
     assert "EXCEPTION" in entry.note
 
 
+@pytest.mark.parametrize(("key", "published"), HF_COUNTS_WITH_POSITION_IDS.items())
+def test_stored_position_ids_are_the_whole_difference(key, published):
+    entry = model(key)
+    assert entry.param_groups().total == entry.params == published - entry.learned_positions
+    assert "position_ids" in entry.params_source
+
+
 @pytest.mark.parametrize(("key", "published"), CARD_FIGURES.items())
 def test_params_within_one_percent_of_the_card(key, published):
     assert abs(model(key).param_groups().total - published) <= published * 0.01
@@ -117,7 +142,9 @@ def test_every_new_family_model_is_held_to_a_published_figure():
                 "olmo-2", "granite", "starcoder", "mpt", "gemma-3-270m", "gemma-2-2b", "gemma-1",
                 "olmoe", "aya", "phi-2", "mathstral")  # fmt: skip
     new = {key for key in MODELS_BY_KEY if key.startswith(families)}
+    new |= {entry.key for entry in ALL_MODELS if entry.is_embedding}
     held = set(HF_COUNTS) | set(HF_COUNTS_WITH_DUPLICATED_LM_HEAD) | set(CARD_FIGURES)
+    held |= set(HF_COUNTS_WITH_POSITION_IDS)
     assert new == held
 
 
@@ -223,6 +250,12 @@ NAMES = [
     ("aya-expanse:32b", "aya-expanse-32b"),
     ("microsoft/phi-2", "phi-2"),
     ("mathstral:7b", "mathstral-7b"),
+    ("bge-m3 on a t4", "bge-m3"),
+    ("BAAI/bge-large-en-v1.5", "bge-large-en-v1.5"),
+    ("nomic-embed-text", "nomic-embed-text-v1.5"),
+    ("mxbai-embed-large", "mxbai-embed-large-v1"),
+    ("intfloat/e5-mistral-7b-instruct", "e5-mistral-7b"),
+    ("all-minilm", "all-minilm-l6-v2"),
 ]
 
 
@@ -231,3 +264,65 @@ def test_names_people_type(text, key):
     match = find_model(text)
     assert match is not None, text
     assert match.model.key == key
+
+
+# ------------------------------------------------------------------------- embedding models
+
+EMBEDDING_KEYS = [entry.key for entry in ALL_MODELS if entry.is_embedding]
+
+
+def test_the_embedding_models_people_serve_are_in_the_catalog():
+    assert {"bge-m3", "e5-mistral-7b", "nomic-embed-text-v1.5"} <= set(EMBEDDING_KEYS)
+
+
+@pytest.mark.parametrize("key", EMBEDDING_KEYS)
+def test_embedding_models_hold_no_kv_cache(key):
+    entry = model(key)
+    assert entry.attention_layers() == ()
+    assert entry.kv_bytes_per_token(FP16) == 0
+    assert entry.kv_bytes_per_sequence(entry.native_context, FP16) == 0
+
+
+def test_encoder_parameters_have_no_lm_head_and_count_pooler_and_token_types():
+    bge = model("bge-m3")  # XLM-RoBERTa large
+    assert bge.param_groups().embedding == 1024 * (250_002 + 8194 + 1)
+    assert ("pooler.dense", 1024, 1024) in {
+        (linear.name, linear.in_features, linear.out_features) for linear in bge.linear_layers()
+    }
+    e5 = model("e5-mistral-7b")  # Mistral 7B v0.1 without its lm_head
+    assert not e5.tied_embeddings
+    assert e5.param_groups().embedding == 32_000 * 4096
+    assert "lm_head" not in {linear.name for linear in e5.linear_layers()}
+
+
+def _answer(text):
+    return estimate(text)
+
+
+def test_an_embedding_answer_is_weights_and_reserve_and_says_so():
+    answer = _answer("bge-m3 fp16")
+    weights = 567_754_752 * 2
+    assert answer.weights_bytes == weights
+    assert answer.kv_cache_bytes == 0
+    assert answer.kv_bytes_per_token == 0
+    assert answer.total_bytes == weights + VLLM.runtime_reserve_bytes
+    assert [part.name for part in answer.parts] == ["weights", "runtime reserve"]
+    assert any("Embedding model: weights only, no KV cache" in note for note in answer.assumptions)
+
+
+def test_an_embedding_answer_ignores_context_and_users_for_memory():
+    alone = _answer("e5-mistral fp16 on l4")
+    busy = _answer("e5-mistral fp16 ctx=32k users=64 on l4")
+    assert busy.total_bytes == alone.total_bytes
+    assert busy.gpus[0].recommended_count == 1
+
+
+def test_solving_for_context_or_users_of_an_embedding_model_is_refused():
+    for text in ("bge-m3 max users at 8k on 1x l4", "nomic-embed-text max ctx on 1x t4"):
+        with pytest.raises(QueryError, match="embedding model"):
+            _answer(text)
+
+
+def test_a_bare_size_never_borrows_an_embedding_models_kv_cache():
+    for params in (22_000_000, 110_000_000, 335_000_000, 7_110_660_096):
+        assert not closest_model(params).is_embedding

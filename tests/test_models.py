@@ -387,7 +387,8 @@ def test_sliding_layer_counts_follow_the_published_patterns(key):
         expected = 0
     assert entry.sliding_layers == expected
     assert entry.has_sliding_window == (expected > 0)
-    assert sum(count for _, count in entry.attention_layers()) == entry.layers
+    cached_layers = 0 if entry.is_embedding else entry.layers  # an encoder keeps no KV cache
+    assert sum(count for _, count in entry.attention_layers()) == cached_layers
 
 
 def test_sliding_layers_are_charged_in_full_per_token():
