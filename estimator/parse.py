@@ -532,7 +532,7 @@ TOKENS: tuple[TokenKind, ...] = (
     TokenKind(
         "gc",
         r"(?P<off>(?:no|without)[\s_-]+)?(?:gradient[\s_-]*checkpointing|activation[\s_-]*"
-        r"checkpointing|grad[\s_-]*ckpt|gc(?![a-z0-9]))",
+        r"checkpointing|grad[\s_-]*(?:ckpt|checkpointing)|gc(?![a-z0-9]))",
         _training("gradient_checkpointing", lambda g: g["off"] is None),
     ),
     TokenKind(

@@ -29,7 +29,7 @@ def _base_precision(
     holds bf16 weights, so a quantised format there is refused too."""
     adapter = options.adapter_kind
     if adapter == "qlora":
-        if given and precision.bits != 4:
+        if given and round(precision.bits) != 4:  # nf4, int4, fp4, 4bit: the same base
             raise QueryError(
                 f"QLoRA trains adapters on a 4-bit NF4 base; {precision.name} contradicts it. "
                 "For a 16-bit or 8-bit frozen base ask for lora with that format.",
