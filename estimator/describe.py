@@ -10,6 +10,7 @@ from estimator.estimate import GpuPlan, Inverse, Part
 from estimator.memory import Footprint
 from estimator.models import VLLM_BLOCK_TOKENS
 from estimator.query import Query
+from estimator.query_notes import how_read
 from estimator.units import format_bytes
 
 
@@ -54,7 +55,7 @@ def understood(query: Query, footprint: Footprint) -> str:
 
 
 def assumptions(query: Query, footprint: Footprint, planning: Footprint) -> tuple[str, ...]:
-    notes = list(query.hub.notes) if query.hub else []
+    notes = [*how_read(query), *(query.hub.notes if query.hub else ())]
     model = query.model
     precision = query.precision
     if not query.precision_given:

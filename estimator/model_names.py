@@ -14,6 +14,7 @@ version and size are read from its key (`name_parts`), so new catalog rows need 
 """
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ _PLAIN_QUANTITY = re.compile(
     r"\d+(?:[.,]\d+)?(?:[kmbt]|gb|gib|mb|mib|tb|tokens?|x)?|x\d+|\d+x\d+(?:\.\d+)?[bm]?"
 )
 _MIN_TYPO_CHARS = 5  # shorter names are too close to ordinary words to correct
+_FAMILY_WORD = re.compile(r"[a-z][a-z0-9.\-]{1,40}")  # 'qwen', 'llama3', 'qwen2.5', 'gpt-oss'
 _SIZE_TOLERANCE = 0.05  # '70b' is any model within 5 % of 70 × 10⁹ parameters
 
 
@@ -116,17 +118,18 @@ def _close_family(word: str, families: Iterable[str]) -> str | None:
     """'lamma' for 'llama': the one family name clearly closest to a word (difflib ratio at
     least 0.75, ahead of the next), never differing in a digit (qwen2 is not qwen3)."""
     digits = [ch for ch in word if ch.isdigit()]
-    scored = sorted(
-        (
-            (difflib.SequenceMatcher(None, word, name, autojunk=False).ratio(), name)
-            for name in families
-            if [ch for ch in name if ch.isdigit()] == digits
-        ),
-        reverse=True,
-    )
-    if not scored or scored[0][0] < 0.75 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+    close = [
+        name
+        for name in difflib.get_close_matches(word, families, n=2, cutoff=0.75)
+        if [ch for ch in name if ch.isdigit()] == digits
+    ]
+    if not close:
         return None
-    return scored[0][1]
+    if len(close) > 1:
+        first, second = (difflib.SequenceMatcher(None, word, n).ratio() for n in close)
+        if first == second:
+            return None
+    return close[0]
 
 
 def _deletions(word: str) -> set[str]:
@@ -197,6 +200,11 @@ class NameIndex:
         self._families: dict[str, list[Model]] = {}
         for model in self.models:
             self._families.setdefault(self.parts[model.key].family, []).append(model)
+        self._extended: dict[str, tuple[Model, ...]] = {}  # family -> the families extending it
+        # typed words repeat (in one question, and across questions): each is compared once
+        self._close_family = functools.lru_cache(maxsize=4096)(
+            lambda word: _close_family(word, tuple(self._families))
+        )
 
     # ------------------------------------------------------------------ exact names
 
@@ -265,6 +273,8 @@ class NameIndex:
     def family_pick(self, word: str, version: str | None, params: int | None) -> FamilyPick | None:
         """'llama' + 70B -> the newest Llama of 70B; 'qwen3' alone -> every Qwen3 (which one?).
         None when the word names no family, or no model of it has that size."""
+        if not _FAMILY_WORD.fullmatch(word):
+            return None
         parts = name_parts(word)
         if parts.size is not None or not parts.family:
             return None  # a size glued on ('deepseek-r1:32b') makes it a name, not a family
@@ -273,7 +283,7 @@ class NameIndex:
             wanted = tuple(int(n) for n in version.split(".") if n.isdigit())
         family, fuzzy = parts.family, False
         if family not in self._families and not self._subfamilies(family):
-            family, fuzzy = _close_family(family, self._families), True
+            family, fuzzy = self._close_family(family), True
             if family is None:
                 return None
         members = self._families.get(family, [])
@@ -283,11 +293,12 @@ class NameIndex:
             candidates = [m for m in candidates if self._has_size(m, params)]
         # 'llama 11b' is Llama 3.2 Vision (family llama-vision), 'phi 14b' Phi-3 medium: the
         # families that extend the word come after its own, as alternatives or as the pick.
-        candidates += [
-            m
-            for m in self._subfamilies(family)
-            if self._has_version(m, wanted) and (params is None or self._has_size(m, params))
-        ]
+        if params is not None or not candidates:
+            candidates = candidates + [
+                m
+                for m in self._subfamilies(family)
+                if self._has_version(m, wanted) and (params is None or self._has_size(m, params))
+            ]
         if not candidates:
             return None
         own = self._families.get(family, [])
@@ -299,13 +310,15 @@ class NameIndex:
             return FamilyPick(None, tuple(m.key for m in by_size[:6]), fuzzy)
         return FamilyPick(candidates[0], tuple(m.key for m in candidates[1:]), fuzzy)
 
-    def _subfamilies(self, family: str) -> list[Model]:
-        return [
-            model
-            for name, models in self._families.items()
-            if name.startswith(family + "-")
-            for model in models
-        ]
+    def _subfamilies(self, family: str) -> tuple[Model, ...]:
+        if family not in self._extended:
+            self._extended[family] = tuple(
+                model
+                for name, models in self._families.items()
+                if name.startswith(family + "-")
+                for model in models
+            )
+        return self._extended[family]
 
     def _has_version(self, model: Model, wanted: tuple[int, ...]) -> bool:
         return self.parts[model.key].version[: len(wanted)] == wanted

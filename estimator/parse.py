@@ -254,6 +254,7 @@ class _Said:
     engine: str | None = None
     wants_nodes: bool = False
     training: dict = field(default_factory=dict)
+    size_written: str | None = None  # '70B' as written, for the answer's words
     versus: bool = False  # 'vs', 'or' seen: a second format is a comparison, not a contradiction
     unknown: list[tuple[str, int]] = field(default_factory=list)  # (word, start)
     numbers: list[tuple[str, int]] = field(default_factory=list)  # stray numbers: '70' what?
@@ -355,6 +356,7 @@ def _size(said: _Said, g: dict, token: str, at: int) -> None:
         said.thousands.append(g["n"])  # '64k': a context once a model or a size is known
         return
     said.set_once("params", _params(g["n"], unit), "model size")
+    said.size_written = token
 
 
 def _number(said: _Said, g: dict, token: str, at: int) -> None:
@@ -739,11 +741,11 @@ def _family_pick(said: _Said, names: NameIndex):
         pick = names.family_pick(word, version, said.params)
         if pick is None:
             continue
-        used = [word] + ([version] if version else [])
+        used = [word] + ([version] if version else []) + [said.size_written or ""]
         said.unknown.pop(position)
         if version:
             said.numbers = [(n, at) for n, at in said.numbers if n != version or at < end]
-        return pick, " ".join(used)
+        return pick, " ".join(used).strip()
     return None, None
 
 
@@ -777,7 +779,7 @@ def _resolve(reading: _Reading, names: NameIndex, has_core: bool):
         pick, written = _family_pick(said, names)
         if pick is not None and pick.model is not None:
             model = pick.model
-            kind = "typo" if pick.fuzzy and not pick.alternatives else "family"
+            kind = "typo" if pick.fuzzy else "family"
             note = NameNote(kind, written, pick.alternatives)
         elif pick is not None:
             keys = pick.alternatives
