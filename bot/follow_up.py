@@ -8,8 +8,6 @@ a follow-up, and if that fails too the asker gets the original explanation.
 """
 
 import logging
-import re
-from dataclasses import replace
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -20,16 +18,11 @@ from bot.question import Question, question_from_slack
 from bot.render.mrkdwn import code
 from bot.what_if import query_as_text
 from estimator import QueryError, parse
+from estimator.parse import parse_follow_up
 
 log = logging.getLogger("vram.bot")
 
 MAX_THREAD_PAGES = 5  # of 200 messages: the last answer of a very long thread may be missed
-# Words that say "the same question, changed": no meaning for the estimator.
-_FOLLOW_UP_WORDS = re.compile(
-    r"\b(?:same|instead|again|rather|then|now|but|about|ok|okay|thanks|please|also|how)\b",
-    re.IGNORECASE,
-)
-_ANY_SIZE = "1B"  # stands in for the model while reading a follow-up's changes
 
 
 def reply_in_thread(
@@ -87,35 +80,11 @@ def last_question(
 
 
 def follow_up_text(text: str, previous: str) -> str | None:
-    """'same with int4' after 'llama-3.1-70b ctx=8k' -> 'llama-3.1-70b int4 ctx=8k'; None
-    when `text` names no change the estimator can read."""
-    words = _FOLLOW_UP_WORDS.sub(" ", text)
+    """'same with int4' after 'llama-3.1-70b ctx=8192' -> 'llama-3.1-70b int4 ctx=8192'
+    (estimator.parse.parse_follow_up); None when `text` names no change it can read."""
     try:
         before = parse(previous)
-        change = parse(f"{_ANY_SIZE} {words}")
-        plain = parse(_ANY_SIZE)
+        after = parse_follow_up(text, before)
     except QueryError:
         return None
-    after = before
-    if change.precision_given:
-        after = replace(after, precision=change.precision, precision_given=True)
-    workload = after.workload
-    if change.workload.context_tokens is not None:
-        workload = replace(workload, context_tokens=change.workload.context_tokens)
-    if change.workload.sequences_given:
-        workload = replace(workload, sequences=change.workload.sequences, sequences_given=True)
-    if change.workload.kv_format is not None:
-        workload = replace(workload, kv_format=change.workload.kv_format)
-    after = replace(after, workload=workload)
-    if change.gpus:
-        count = before.gpus[0].count if len(before.gpus) == 1 else None
-        gpus = tuple(
-            request if request.count or count is None else replace(request, count=count)
-            for request in change.gpus
-        )
-        after = replace(after, gpus=gpus, compare_all=False)
-    if change.compare_all:
-        after = replace(after, compare_all=True)
-    if change.solve_for != plain.solve_for:
-        after = replace(after, solve_for=change.solve_for)
     return query_as_text(after) if after != before else None

@@ -2,15 +2,15 @@
 
 A what-if button carries the text of its variant (stateless: any worker can answer the
 click), so a variant must be text that parses to the changed Query. `query_as_text`
-writes a Query back that way.
+writes a Query back that way (estimator.query_text).
 """
 
 from dataclasses import dataclass, replace
-from decimal import Decimal
 
 from estimator.gpus import find_gpu
 from estimator.precisions import find_precision
 from estimator.query import GpuRequest, Query, Workload
+from estimator.query_text import query_to_text
 
 # The choices people weigh in a deployment thread: the usual formats, the context lengths
 # of chat / RAG / long-document serving, a few concurrency levels, the common cards.
@@ -67,37 +67,15 @@ def _tokens_label(tokens: int) -> str:
 
 
 def query_as_text(query: Query) -> str:
-    """The question text that parses to `query` (its `text` aside)."""
-    if query.hub:  # a repository looked up on the Hub (hub/answer.py)
-        words = [query.hub.repo_id + (f"@{query.hub.revision}" if query.hub.revision else "")]
-    else:
-        words = [query.model.key if query.model else _params_text(query.params)]
-    if query.precision_given:
-        words.append(query.precision.name)
-    workload = query.workload
-    if workload.context_tokens:
-        tokens = workload.context_tokens
-        words.append(f"ctx={tokens // 1024}k" if tokens % 1024 == 0 else f"ctx={tokens}")
-    if workload.sequences_given:
-        words.append(f"users={workload.sequences}")
-    if workload.kv_format:
-        words.append(f"kv={workload.kv_format.name}")
-    for request in query.gpus:
-        words.append(
-            f"on {request.count}x {request.gpu.name}" if request.count else f"on {request.gpu.name}"
+    """The question text that parses to `query` (its `text` aside): estimator.query_text's,
+    with a repository looked up on the Hub named as asked (hub/answer.py looks it up again)."""
+    if query.hub:
+        query = replace(
+            query,
+            model=None,
+            hub=None,
+            params=0,
+            hub_repo=query.hub.repo_id,
+            hub_revision=query.hub.revision,
         )
-    if query.compare_all:
-        words.append("compare")
-    if query.solve_for:
-        words.insert(0, "max ctx" if query.solve_for == "context" else "max users")
-    return " ".join(words)
-
-
-def _params_text(params: int) -> str:
-    """70000000000 -> '70B', 7500000000 -> '7.5B', 350000000 -> '350M'."""
-    for unit, scale in (("T", 10**12), ("B", 10**9), ("M", 10**6)):
-        if params >= scale:
-            number = Decimal(params) / scale
-            if number == number.quantize(Decimal("0.001")):
-                return f"{number.normalize():f}{unit}"
-    return f"{params} params"
+    return query_to_text(query)

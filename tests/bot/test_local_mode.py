@@ -113,6 +113,6 @@ def test_mentions_share_a_thread_so_follow_ups_work(local_slack):
     follow_up = local_slack.ask("@vram same with int4")
     thread = first.split("in thread ", 1)[1].split(";", 1)[0]
     assert f"in thread {thread};" in follow_up
-    assert "Follow-up of `llama-3.1-70b ctx=8k`: `llama-3.1-70b int4 ctx=8k`" in follow_up
+    assert "Follow-up of `llama-3.1-70b ctx=8192`: `llama-3.1-70b int4 ctx=8192`" in follow_up
     local_slack.ask("new thread")
     assert f"in thread {thread};" not in local_slack.ask("@vram 70B fp16")

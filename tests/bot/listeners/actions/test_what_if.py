@@ -94,7 +94,7 @@ def test_a_click_on_the_bots_own_answer_updates_it_with_its_metadata(slack, web_
     expected = estimate("llama-3.1-70b int4 ctx=32k")
     assert header(update.params["blocks"]) == f"GPU memory: {total_label(expected)}"
     [updated] = web_api.thread(CHANNEL_ID, "1700000100.000100")
-    assert updated["metadata"]["event_payload"] == {"query": "llama-3.1-70b int4 ctx=32k"}
+    assert updated["metadata"]["event_payload"] == {"query": "llama-3.1-70b int4 ctx=32768"}
     assert header(updated["blocks"]) == header(update.params["blocks"])
     assert web_api.calls_to("response_url") == []
 

@@ -29,13 +29,13 @@ def test_a_thread_of_follow_ups(slack, web_api, mention):
         slack, web_api, mention, "llama-3.1-70b ctx=8k on 2x h100", "1700003000.000200"
     )
     assert (
-        first.params["metadata"]["event_payload"]["query"] == "llama-3.1-70b ctx=8k on 2x H100-80GB"
+        first.params["metadata"]["event_payload"]["query"] == "llama-3.1-70b ctx=8192 on 2x H100-80GB"
     )
     steps = [
-        ("same with int4", "llama-3.1-70b int4 ctx=8k on 2x H100-80GB"),
-        ("and at 32k?", "llama-3.1-70b int4 ctx=32k on 2x H100-80GB"),
-        ("what about 8 users", "llama-3.1-70b int4 ctx=32k users=8 on 2x H100-80GB"),
-        ("on h200 instead", "llama-3.1-70b int4 ctx=32k users=8 on 2x H200-141GB"),
+        ("same with int4", "llama-3.1-70b int4 ctx=8192 on 2x H100-80GB"),
+        ("and at 32k?", "llama-3.1-70b int4 ctx=32768 on 2x H100-80GB"),
+        ("what about 8 users", "llama-3.1-70b int4 ctx=32768 users=8 on 2x H100-80GB"),
+        ("on h200 instead", "llama-3.1-70b int4 ctx=32768 users=8 on H200-141GB"),
     ]
     for n, (said, meant) in enumerate(steps, start=3):
         post = ask_in_thread(slack, web_api, mention, said, f"1700003000.000{n}00")
