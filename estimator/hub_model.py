@@ -18,10 +18,13 @@ from estimator.hub_formats import (
     WeightFormat,
     config_format,
     gguf_quant_label,
+    quantization_config,
     same_quant,
     text_config,
 )
+from estimator.model_names import find_model
 from estimator.models import Model
+from estimator.parse import normalise
 from estimator.precisions import Precision, find_precision
 from estimator.tables import load_table
 from estimator.units import format_bytes
@@ -52,6 +55,8 @@ class HubFacts:
     parameters: dict = field(default_factory=dict)  # the Hub's safetensors count per dtype
     gguf_params: int | None = None  # the Hub's parameter count of a GGUF file
     gguf_metadata: dict | None = None  # key/values of a GGUF header (any quant: same model)
+    public_config: dict | None = None  # the Hub's public subset of config.json (model_info)
+    base_models: tuple[str, ...] = ()  # the card's base_model, or base_model:* tags
 
 
 @dataclass(frozen=True)
@@ -371,6 +376,16 @@ def model_from_gguf(
 # ---------------------------------------------------------------------------- the answer
 
 
+def catalog_model(repo_id: str) -> Model | None:
+    """The catalog model this repository id names, whole ('meta-llama/Llama-3.1-8B-Instruct'),
+    not one whose name is only part of it ('…-Instruct-AWQ', '…-GGUF')."""
+    name = normalise(repo_id)
+    match = find_model(name)
+    if match is not None and match.start == 0 and match.end == len(name):
+        return match.model
+    return None
+
+
 def _stored_precision(fmt: WeightFormat, weights_bytes: int, params: int) -> Precision:
     """The format's row, its bits per weight replaced by what the files hold."""
     base = find_precision(fmt.precision) or Precision(
@@ -423,11 +438,13 @@ def hub_model(
             raise QueryError(
                 f"{facts.repo_id} has no weight files (safetensors, .bin or GGUF) that I can size."
             )
-        fmt = (
-            config_format(facts.config)
-            if facts.config
-            else WeightFormat("bf16", "format unknown (config.json not readable)")
-        )
+        public = facts.public_config or {}
+        if facts.config:
+            fmt = config_format(facts.config)
+        elif quantization_config(public):  # the Hub shows it even for gated repositories
+            fmt = config_format(public)
+        else:
+            fmt = WeightFormat("bf16", "format unknown (config.json not readable)")
         what = f"{len(shards)} safetensors files" if len(shards) > 1 else shards[0].path
     stored = sum(f.size for f in shards)
     model, reason = None, None
@@ -440,7 +457,22 @@ def hub_model(
             model = model_from_config(facts.config, facts.repo_id, facts.sha, "bf16")
     except (ValueError, TypeError, KeyError) as error:
         reason = str(error)
+    base = None
+    if model is None:
+        base = next(filter(None, map(catalog_model, facts.base_models)), None)
+        if base is not None:  # its architecture: a fine-tune or quantisation keeps it
+            model = replace(
+                base, key=facts.repo_id.casefold(), display_name=facts.repo_id, hf_id=facts.repo_id
+            )
+            notes.append(
+                f"Architecture: {base.display_name} from the catalog, the base model the repository names"
+                " (config.json not readable)."
+            )
     params = _params(facts, model, gguf, fmt)
+    if model is None and fmt.precision not in ("bf16", "fp16", "fp32"):
+        notes.append(
+            "Parameters: the Hub's count; it unpacks some packed formats and not others, so it may be low."
+        )
     if model is not None and model.params != params:
         model = replace(model, params=params)
     precision = _stored_precision(fmt, stored, params)
@@ -457,11 +489,15 @@ def hub_model(
             0,
             f"Weights: {what} of {facts.repo_id} at {facts.sha[:12]} on Hugging Face, {stored:,} bytes as stored ({fmt.label}).",
         )
-    if facts.config_refused:
+    if facts.config_refused and base is None:
         notes.append(
             f"{facts.repo_id} is gated: without an HF_TOKEN that has access, only its file sizes are public, "
             "so the architecture (KV cache, GPU plans) is not known. Set HF_TOKEN to a token of an "
             "account that accepted the licence for the full answer."
+        )
+    elif facts.config_refused:
+        notes.append(
+            f"{facts.repo_id} is gated: an HF_TOKEN with access would read its own config.json."
         )
     elif model is None:
         notes.append(

@@ -13,10 +13,9 @@ from estimator import QueryError, estimate
 from estimator.compute import estimate_query
 from estimator.describe import format_count
 from estimator.estimate import Estimate
-from estimator.hub_model import hub_model
+from estimator.hub_model import catalog_model, hub_model
 from estimator.hub_ref import RepoRef, find_repo_ref, without_ref
-from estimator.model_names import find_model
-from estimator.parse import normalise, parse
+from estimator.parse import parse
 from estimator.query import Query
 
 # Stands in for the repository while the rest of the question is parsed, when the parser
@@ -30,11 +29,7 @@ def repo_in_question(text: str) -> RepoRef | None:
     answers it, with no request). `meta-llama/Llama-3.1-70B-Instruct` is the catalog's;
     `Qwen/Qwen2.5-7B-Instruct-AWQ` and `bartowski/…-GGUF` are other files, so the Hub's."""
     ref = find_repo_ref(text)
-    if ref is None:
-        return None
-    name = normalise(ref.repo_id)
-    match = find_model(name)
-    if match is not None and match.start == 0 and match.end == len(name):
+    if ref is None or catalog_model(ref.repo_id) is not None:
         return None
     return ref
 

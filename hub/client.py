@@ -66,6 +66,15 @@ def _gguf_metadata(repo_id, sha, path, endpoint, token, deadline) -> dict | None
             return None
 
 
+def _base_models(info) -> tuple[str, ...]:
+    """The card's `base_model` (a string or a list), then the Hub's `base_model:…:<id>` tags."""
+    card = getattr(info, "card_data", None)
+    named = card.get("base_model") if card is not None and hasattr(card, "get") else None
+    found = [named] if isinstance(named, str) else list(named or [])
+    found += [tag.rsplit(":", 1)[-1] for tag in info.tags or () if tag.startswith("base_model:")]
+    return tuple(dict.fromkeys(name for name in found if isinstance(name, str) and "/" in name))
+
+
 def fetch_facts(
     repo_id: str,
     revision: str | None,
@@ -103,6 +112,8 @@ def fetch_facts(
     else:
         config, refused = _config(repo_id, info.sha, endpoint, token, deadline)
     return HubFacts(
+        public_config=info.config if isinstance(info.config, dict) else None,
+        base_models=_base_models(info),
         repo_id=repo_id,
         sha=info.sha,
         files=files,

@@ -98,6 +98,7 @@ class StandInRepo:
     safetensors_parameters: dict | None = None
     gguf: dict | None = None
     branches: dict[str, str] = field(default_factory=dict)  # extra revision names -> sha
+    base_model: str | None = None  # the model card's base_model
 
     @property
     def sha(self) -> str:
@@ -127,6 +128,7 @@ class HubStandIn:
         self.repos: dict[str, StandInRepo] = {}
         self.requests: list[Request] = []
         self.delay_s = 0.0  # answer every request this late (a slow Hub)
+        self.rate_limited = False  # answer 429 as the Hub does past its 5-minute quota
         self.tokens: dict[str, set[str]] = {}  # token -> gated repos it has access to
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -181,11 +183,14 @@ def _model_info(repo: StandInRepo, sha: str, blobs: bool) -> dict:
         "private": False,
         "disabled": False,
         "gated": "manual" if repo.gated else False,
-        "tags": ["gguf"] if repo.gguf else ["safetensors"],
+        "tags": (["gguf"] if repo.gguf else ["safetensors"])
+        + ([f"base_model:finetune:{repo.base_model}"] if repo.base_model else []),
         "lastModified": "2026-11-01T00:00:00.000Z",
         "createdAt": "2026-10-01T00:00:00.000Z",
         "siblings": siblings,
     }
+    if repo.base_model:
+        info["cardData"] = {"base_model": repo.base_model, "license": "other"}
     if repo.safetensors_parameters:
         parameters = repo.safetensors_parameters
         info["safetensors"] = {"parameters": parameters, "total": sum(parameters.values())}
@@ -194,7 +199,8 @@ def _model_info(repo: StandInRepo, sha: str, blobs: bool) -> dict:
     config = repo.files.get("config.json")
     if config is not None:  # the Hub's subset of config.json
         full = json.loads(config.prefix)
-        info["config"] = {k: full[k] for k in ("architectures", "model_type") if k in full}
+        shown = ("architectures", "model_type", "quantization_config")
+        info["config"] = {k: full[k] for k in shown if k in full}
     return info
 
 
@@ -230,6 +236,12 @@ def _handler(hub: HubStandIn) -> type[BaseHTTPRequestHandler]:
         def _handle(self) -> None:
             hub.log(Request(self.command, self.path, dict(self.headers)))
             hub.wait()
+            if hub.rate_limited:  # huggingface.co/docs/hub/rate-limits
+                headers = {
+                    "RateLimit": '"api";r=0;t=120',
+                    "RateLimit-Policy": '"fixed window";"api";q=500;w=300',
+                }
+                return self._reply(429, b'{"error":"rate limited"}', headers)
             url = urlsplit(self.path)
             parts = [unquote(p) for p in url.path.strip("/").split("/")]
             query = parse_qs(url.query)

@@ -2,6 +2,7 @@
 stand-in on 127.0.0.1 (tests/hub/standin.py), every case of issue 8 §3."""
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -164,6 +165,31 @@ def test_gated_with_a_token_that_has_access_gives_the_full_answer(hub, hub_env):
     assert not any("HF_TOKEN" in note for note in answer.assumptions)
 
 
+def test_gated_without_a_token_takes_the_architecture_of_a_catalog_base_model(hub):
+    repo = gated_repo(hub)
+    repo.base_model = "meta-llama/Llama-3.2-1B-Instruct"  # the catalog's llama-3.2-1b
+    answer = estimate_text("acme/gated-llama ctx=8k")
+    assert answer.weights_bytes == repos.total_size(repo, ".safetensors")
+    assert answer.kv_bytes_per_token == 16 * 2 * 8 * 64 * 2
+    assert any("Llama 3.2 1B from the catalog, the base model" in n for n in answer.assumptions)
+    assert any(
+        "HF_TOKEN with access would read its own config.json" in n for n in answer.assumptions
+    )
+
+
+def test_gated_quantized_repo_takes_its_format_from_the_public_config(hub):
+    cfg = {**repos.QWEN2_5_32B, "quantization_config": repos.AWQ}
+    tensors = repos.decoder_tensors(cfg, "awq", qkv_bias=True)
+    counted = {"F16": QWEN2_5_32B_PARAMS}  # the Hub unpacks AWQ's int32 (huggingface.js #1770)
+    repo = repos.safetensors_repo("acme/gated-awq", cfg, tensors, 2, gated=True)
+    hub.add(repo).safetensors_parameters = counted
+    answer = estimate_text("acme/gated-awq")
+    assert answer.query.params == QWEN2_5_32B_PARAMS
+    assert answer.query.hub.format_label == "AWQ 4-bit, groups of 128"
+    assert answer.query.precision.name == "awq"
+    assert any("the Hub's count" in note for note in answer.assumptions)
+
+
 def refusal(text: str, **kwargs) -> tuple[str, float]:
     started = time.monotonic()
     with pytest.raises(QueryError) as refused:
@@ -203,6 +229,23 @@ def test_a_slow_hub_is_cut_off_at_the_deadline(hub):
     message, elapsed = refusal("acme/tiny-llama", deadline_s=1.0)
     assert message == "Hugging Face did not answer within 1 s; try again in a moment."
     assert 0.9 < elapsed < 2.0
+
+
+def test_rate_limited_by_the_hub_says_so(hub):
+    dense_repo(hub)
+    hub.rate_limited = True
+    message, elapsed = refusal("acme/tiny-llama")
+    assert message == "Hugging Face answered 429 about acme/tiny-llama; try again in a moment."
+    assert elapsed < 2  # no waiting for the window to reset
+
+
+def test_two_questions_at_once_share_one_lookup(hub):
+    dense_repo(hub)
+    hub.delay_s = 0.3
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(estimate_text, ["acme/tiny-llama", "acme/tiny-llama ctx=8k"]))
+    assert answers[0].weights_bytes == answers[1].weights_bytes
+    assert sum(1 for r in hub.requests if r.path.startswith("/api/models/")) == 1
 
 
 def test_the_second_question_costs_no_request(hub):
