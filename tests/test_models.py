@@ -125,6 +125,8 @@ CARD_PARAMS = {
     "qwen2-0.5b": 0.494e9, "qwen2-1.5b": 1.54e9, "qwen2-7b": 7.62e9, "qwen2-72b": 72.7e9,
     "kimi-dev-72b": 72.7e9,
     "minimax-m1": 456e9,  # MiniMax-M1 card
+    # Hub pages (the cards say '0.6B', '4B', '8B'; the 8B has no lm_head: 7.57B)
+    "qwen3-embedding-0.6b": 0.596e9, "qwen3-embedding-4b": 4.02e9, "qwen3-embedding-8b": 7.57e9,
 }  # fmt: skip
 
 # Published only without the embeddings: Qwen3-1.7B card 'Non-Embedding: 1.4B'.
@@ -563,6 +565,7 @@ FOUND = [
     ("llama3.2-vision:90b", "llama-3.2-vision-90b", "llama3.2-vision:90b"),
     ("qwen2.5vl:7b", "qwen2.5-vl-7b", "qwen2.5vl:7b"),
     ("deepseek-coder-v2:16b", "deepseek-coder-v2-lite", "deepseek-coder-v2:16b"),
+    ("Qwen/Qwen3-Embedding-8B", "qwen3-embedding-8b", "Qwen/Qwen3-Embedding-8B"),
 ]  # fmt: skip
 
 

@@ -387,6 +387,8 @@ def _config_catalog_b(model: Model, fields: dict) -> transformers.PretrainedConf
 def _embedding_config(model: Model, fields: dict) -> transformers.PretrainedConfig:
     if model.key.startswith("e5-mistral"):
         return transformers.MistralConfig(**fields)
+    if model.key.startswith("qwen3-embedding"):
+        return transformers.Qwen3Config(**fields)
     bert = {
         "vocab_size": model.vocab_size,
         "hidden_size": model.hidden_size,
