@@ -142,7 +142,8 @@ def test_every_new_family_model_is_held_to_a_published_figure():
                 "olmo-2", "granite", "starcoder", "mpt", "gemma-3-270m", "gemma-2-2b", "gemma-1",
                 "olmoe", "aya", "phi-2", "mathstral")  # fmt: skip
     new = {key for key in MODELS_BY_KEY if key.startswith(families)}
-    new |= {entry.key for entry in ALL_MODELS if entry.is_embedding}
+    # embedding models, but Qwen3-Embedding (catalog-a's Qwen family, tested in test_models.py)
+    new |= {e.key for e in ALL_MODELS if e.is_embedding and not e.key.startswith("qwen3-")}
     held = set(HF_COUNTS) | set(HF_COUNTS_WITH_DUPLICATED_LM_HEAD) | set(CARD_FIGURES)
     held |= set(HF_COUNTS_WITH_POSITION_IDS)
     assert new == held
