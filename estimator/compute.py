@@ -1,13 +1,14 @@
-"""Query -> Estimate: every number of the answer, computed once."""
+"""Query -> Estimate in one pass: parse -> model -> engine -> footprint -> plans -> words."""
 
 from dataclasses import replace
 
 from estimator import describe
+from estimator.engine import Engine, engine_for, find_engine
 from estimator.errors import QueryError
 from estimator.estimate import Estimate, GpuPlan
 from estimator.gpus import ALL_GPUS, DEFAULT_GPUS
-from estimator.memory import Footprint, allowance_bytes, closest_model, footprint, weights_bytes
-from estimator.plan import gpu_plan, inverse
+from estimator.memory import Footprint, footprint
+from estimator.plan import gpu_plan, inverse, max_sequences
 from estimator.query import GpuRequest, Query
 from estimator.training_answer import estimate_training
 
@@ -22,43 +23,33 @@ def _not_looked_up(query: Query) -> None:
         )
 
 
-def _requests(query: Query) -> tuple[GpuRequest, ...]:
+def _requests(query: Query, engine: Engine) -> tuple[GpuRequest, ...]:
     if query.compare_all:
         named = {request.gpu.name: request for request in query.gpus}
-        return tuple(named.get(gpu.name, GpuRequest(gpu)) for gpu in ALL_GPUS)
+        cards = [gpu for gpu in ALL_GPUS if engine.refuses(gpu) is None]
+        return tuple(named.get(gpu.name, GpuRequest(gpu)) for gpu in cards)
     return query.gpus or tuple(GpuRequest(gpu) for gpu in DEFAULT_GPUS)
 
 
-def _with_architecture(query: Query, planning: Footprint) -> Footprint:
-    """Solving for a context or a user count needs an architecture: a stand-in for a bare size."""
-    if planning.kv_model is not None:
-        return planning
-    stand_in = closest_model(query.params)
-    context = query.workload.context_tokens or stand_in.native_context
-    return replace(planning, kv_model=stand_in, allowance_bytes=0, context_tokens=context)
-
-
-def _what_fits(query: Query, planning: Footprint, plan: GpuPlan, request: GpuRequest) -> GpuPlan:
+def _what_fits(planning: Footprint, plan: GpuPlan, request: GpuRequest, candidates) -> GpuPlan:
     """'No, it does not fit on 2 × H100' is followed by what 2 × H100 do hold at that context."""
-    if plan.fits_requested is not False or planning.kv_model is None:
+    if plan.fits_requested is not False or planning.uses_allowance:
         return plan
     if planning.kv_model.is_embedding:  # no KV cache: nothing more to hold
         return plan
-    if plan.requested_count not in plan.accepted_counts:
+    layout = next((c for c in candidates if c.gpus == plan.requested_count), None)
+    if layout is None:
         return plan
-    held = inverse(replace(query, solve_for="users"), planning, request).value
+    held = max_sequences(planning, layout, request.gpu, planning.context_tokens)
     return replace(plan, requested_max_sequences=held)
 
 
-def _in_words(plan: GpuPlan, shown: Footprint, planning: Footprint) -> GpuPlan:
+def _in_words(plan: GpuPlan, shown: Footprint, engine: Engine) -> GpuPlan:
     """The minimum follows from the figures shown; the layout from the planning workload."""
-    engine = planning.engine
-    plan = replace(plan, min_count=shown.min_count(plan.gpu.memory_bytes))
+    plan = replace(plan, min_count=shown.min_count(plan.gpu))
     return replace(
         plan,
-        recommendation=describe.recommendation(
-            plan, engine.name, engine.max_nodes, engine.gpus_per_node
-        ),
+        recommendation=describe.recommendation(plan, engine),
         verdict=describe.verdict(plan, engine.name),
         min_count_reason=describe.min_count_reason(plan, shown),
     )
@@ -68,33 +59,34 @@ def estimate_query(query: Query) -> Estimate:
     _not_looked_up(query)
     if query.training is not None:
         return estimate_training(query, query.training)
-    shown = footprint(query)
-    # Plans are made against a real workload: the one asked for, or one sequence of the
-    # model's native context when the architecture is known.
-    planning = footprint(query, with_native_context=True) if shown.uses_allowance else shown
-    requests = _requests(query)
+    engine = engine_for(query)
+    requests = _requests(query, engine)
+    # The machine the answer leads with: its first card's reserve is the one shown, and Ollama
+    # sizes its default context by its memory.
+    machine = (requests[0].gpu,) * (requests[0].count or 1)
+    planning = footprint(query, engine, machine)
+    shown = planning.shown()
+    candidates = engine.layouts(planning.kv_model)
     # An inverse question asks what fits on the cards named: no yes/no verdict for them.
-    plans = tuple(
-        _in_words(
-            _what_fits(query, planning, gpu_plan(query, planning, request.gpu, request), request)
-            if not query.solve_for
-            else gpu_plan(query, planning, request.gpu),
-            shown,
-            planning,
-        )
-        for request in requests
-    )
-    solved = None
-    if query.solve_for:
-        solved = inverse(query, _with_architecture(query, planning), requests[0])
-    # A named model, or a stand-in for a bare size with a workload; None for a bare size alone.
-    kv_model = shown.kv_model or planning.kv_model
+    plans = []
+    for request in requests:
+        asked = None if query.solve_for else request
+        plan = gpu_plan(query, planning, request.gpu, candidates, asked)
+        if not query.solve_for:
+            plan = _what_fits(planning, plan, request, candidates)
+        plans.append(_in_words(plan, shown, engine))
+    solved = inverse(query, planning, requests[0], candidates) if query.solve_for else None
     kv_cache = shown.kv_cache_bytes()
     full_kv = shown.kv_cache_bytes(windowed=False)
-    # The article's rule counts every weight at the format's bits, as for a bare size.
-    rule_weights = weights_bytes(query.params, query.precision, None)
-    rule_of_thumb = rule_weights + allowance_bytes(rule_weights)
-    rule_note = describe.rule_of_thumb_note(rule_of_thumb, shown.total_bytes)
+    # A named model, or a stand-in for a bare size with a workload; None for a bare size alone.
+    kv_model = shown.kv_model or planning.kv_model
+    rule_note = describe.rule_of_thumb_note(planning.rule_of_thumb_bytes, shown.total_bytes)
+    notes = describe.assumptions(query, shown, planning, requests[0].gpu)
+    if query.engine and find_engine(query.engine) is None:
+        notes = (
+            f"{query.engine}: no profile of its rules here yet; answered with {engine.name}'s.",
+            *notes,
+        )
     return Estimate(
         query=query,
         understood=describe.understood(query, shown),
@@ -103,13 +95,15 @@ def estimate_query(query: Query) -> Estimate:
         kv_cache_bytes=kv_cache,
         overhead_bytes=shown.overhead_bytes,
         total_bytes=shown.total_bytes,
-        rule_of_thumb_bytes=rule_of_thumb,
-        gpus=plans,
-        assumptions=(*describe.assumptions(query, shown, planning), *filter(None, [rule_note])),
+        rule_of_thumb_bytes=planning.rule_of_thumb_bytes,
+        gpus=tuple(plans),
+        assumptions=(*notes, *filter(None, [rule_note])),
         parts=describe.parts(query, shown),
         context_tokens=shown.context_tokens,
         sequences=shown.sequences,
         inverse=solved,
         kv_cache_bytes_full_attention=full_kv if full_kv != kv_cache else None,
         inverse_sentence=describe.inverse_sentence(solved, query),
+        engine=engine,
+        recommended_by=engine.name,
     )

@@ -5,10 +5,10 @@ print these; they never compose a sentence about the numbers themselves."""
 import math
 from fractions import Fraction
 
-from estimator.engine import RULE_OF_THUMB_OVERHEAD, VLLM
+from estimator.engine import RULE_OF_THUMB_OVERHEAD, Engine, Layout
 from estimator.estimate import GpuPlan, Inverse, Part
+from estimator.gpus import Gpu
 from estimator.memory import Footprint
-from estimator.models import VLLM_BLOCK_TOKENS
 from estimator.query import Query
 from estimator.query_notes import how_read
 from estimator.units import format_bytes
@@ -54,7 +54,9 @@ def understood(query: Query, footprint: Footprint) -> str:
     return " · ".join(parts)
 
 
-def assumptions(query: Query, footprint: Footprint, planning: Footprint) -> tuple[str, ...]:
+def assumptions(
+    query: Query, footprint: Footprint, planning: Footprint, gpu: Gpu
+) -> tuple[str, ...]:
     notes = [*how_read(query), *(query.hub.notes if query.hub else ())]
     model = query.model
     precision = query.precision
@@ -106,10 +108,15 @@ def assumptions(query: Query, footprint: Footprint, planning: Footprint) -> tupl
         and model
         and not model.is_embedding
     ):
+        if planning.context_tokens == model.native_context:
+            whose = "the native context"
+        else:  # Ollama's num_ctx, set by the card's memory
+            whose = f"{planning.engine.name}'s default context"
         notes.append(
-            f"Recommended counts leave room for one sequence of the native context "
-            f"({model.native_context:,} tokens)."
+            f"Recommended counts leave room for one sequence of {whose} "
+            f"({planning.context_tokens:,} tokens)."
         )
+    notes.append(planning.engine.assumption(planning, gpu))
     notes.extend(_ALWAYS)
     return tuple(notes)
 
@@ -126,7 +133,7 @@ def rule_of_thumb_note(rule_of_thumb_bytes: int, total_bytes: int) -> str | None
 
 def parts(query: Query, footprint: Footprint) -> tuple[Part, ...]:
     """The rows of the breakdown; their bytes add up to the total."""
-    weights = Part("weights", footprint.weights_bytes, f"{query.precision.bits_label} per weight")
+    weights = Part("weights", footprint.weights_bytes, weights_sentence(query, footprint))
     if footprint.uses_allowance:
         share = f"{float(RULE_OF_THUMB_OVERHEAD) * 100:g} %"
         return (
@@ -135,11 +142,30 @@ def parts(query: Query, footprint: Footprint) -> tuple[Part, ...]:
                 "overhead", footprint.allowance_bytes, f"{share} allowance: activations, KV cache"
             ),
         )
-    kv = Part("KV cache", footprint.kv_cache_bytes(), kv_sentence(footprint))
-    reserve = Part(
-        "runtime reserve", footprint.overhead_bytes, "per GPU: CUDA context, activations"
+    engine = footprint.engine
+    kv = Part(
+        "KV cache",
+        footprint.kv_cache_bytes(),
+        engine.kv_sentence(footprint) or kv_sentence(footprint),
     )
+    reserve = Part("runtime reserve", footprint.overhead_bytes, engine.reserve_note)
     return (weights, kv, reserve) if kv.bytes else (weights, reserve)
+
+
+def weights_sentence(query: Query, footprint: Footprint) -> str:
+    """'4.82 bits per weight: Q4_K 72 %, Q6_K 27 % (llama.cpp's q4_k_m mix, tensor by tensor)'."""
+    size = footprint.gguf
+    if size is None:
+        return f"{query.precision.bits_label} per weight"
+    total = sum(size.types.values())
+    shares = sorted(size.types.items(), key=lambda item: -item[1])
+    mix = ", ".join(
+        f"{kind} {elements / total:.0%}" for kind, elements in shares if elements * 100 >= total
+    )
+    return (
+        f"{float(size.bits_per_weight):.2f} bits per weight: {mix} "
+        f"(llama.cpp's {query.precision.name} mix, tensor by tensor)"
+    )
 
 
 def _per_token(n_bytes: Fraction) -> str:
@@ -149,8 +175,9 @@ def _per_token(n_bytes: Fraction) -> str:
 
 def kv_sentence(footprint: Footprint) -> str:
     """The equation of the KV cache figure: bytes per token of each kind of layer, times the
-    tokens that kind holds (whole 16-token blocks), plus the fixed state of linear-attention
-    layers, times the sequences."""
+    tokens that kind holds (whole blocks of the engine's page: vLLM 16 tokens), plus the fixed
+    state of linear-attention layers, times the sequences."""
+    block_tokens = footprint.engine.block_tokens
     context, sequences, why = footprint.context_tokens, footprint.sequences, ""
     longest = footprint.longest_sequence_tokens
     if (
@@ -167,7 +194,7 @@ def kv_sentence(footprint: Footprint) -> str:
         if spec.state_bytes():  # linear attention: a fixed state per sequence, no tokens
             terms.append(f"{count} {kind} layers × {spec.state_bytes():,} B of state")
             continue
-        held = math.ceil(spec.tokens_held(context) / VLLM_BLOCK_TOKENS) * VLLM_BLOCK_TOKENS
+        held = math.ceil(spec.tokens_held(context) / block_tokens) * block_tokens
         per_layer = Fraction(spec.bytes_per_token(footprint.kv_bits))
         if len(groups) == 1:
             terms.append(f"{_per_token(per_layer * count)} × {held:,} tokens")
@@ -180,16 +207,13 @@ def kv_sentence(footprint: Footprint) -> str:
 # ---------------------------------------------------------------------------- the plans
 
 
-def recommendation(plan: GpuPlan, engine_name: str, max_nodes: int, gpus_per_node: int) -> str:
+def recommendation(plan: GpuPlan, engine: Engine) -> str:
+    if plan.recommended_count is None and plan.gpu_layers is not None:
+        ram = format_bytes(plan.system_ram_bytes or 0)
+        return f"-ngl {plan.gpu_layers} of {plan.total_layers} layers on the GPU, {ram} in RAM"
     if plan.recommended_count is None:
-        return (
-            f"does not fit any layout {engine_name} accepts, up to {max_nodes} nodes "
-            f"of {gpus_per_node}"
-        )
-    layout = f"TP {plan.tensor_parallel}"
-    if plan.pipeline_parallel and plan.pipeline_parallel > 1:
-        layout += f" × PP {plan.pipeline_parallel}"
-    return f"{plan.recommended_count} ({layout})"
+        return f"does not fit any layout {engine.name} accepts, {engine.largest_layout_words}"
+    return f"{plan.recommended_count} ({engine.layout_words(plan)})"
 
 
 def verdict(plan: GpuPlan, engine_name: str) -> str | None:
@@ -206,6 +230,12 @@ def verdict(plan: GpuPlan, engine_name: str) -> str | None:
         )
     needed = plan.recommended_count
     line = f"No, it does not fit on {asked}" + (f"; it takes {needed}." if needed else ".")
+    if plan.system_ram_bytes is not None:  # llama.cpp: partial offload
+        return line + (
+            f" {engine_name} still runs it there with -ngl {plan.gpu_layers} of "
+            f"{plan.total_layers} layers on the GPU and {format_bytes(plan.system_ram_bytes)} "
+            "in system RAM (much slower)."
+        )
     held = plan.requested_max_sequences
     if held is None:
         return line
@@ -220,8 +250,9 @@ def min_count_reason(plan: GpuPlan, footprint: Footprint) -> str | None:
     naive = max(1, math.ceil(footprint.total_bytes / plan.gpu.memory_bytes))
     if plan.min_count <= naive or footprint.uses_allowance:
         return None
-    reserve = footprint.overhead_bytes
-    held = footprint.weights_bytes + footprint.kv_cache_bytes()
+    engine = footprint.engine
+    reserve = engine.reserve_bytes(footprint, plan.gpu, Layout(1))
+    held = engine.gpu_weights_bytes(footprint) + footprint.kv_cache_bytes()
     return (
         f"{plan.min_count}, not {naive}: each card keeps its own {format_bytes(reserve)} runtime "
         f"reserve ({naive} × {format_bytes(plan.gpu.memory_bytes)} < {format_bytes(held)} + "
@@ -243,9 +274,6 @@ def inverse_sentence(solved: Inverse | None, query: Query) -> str | None:
 
 
 _ALWAYS = (
-    f"Recommended: {VLLM.name} at --gpu-memory-utilization {float(VLLM.gpu_memory_utilization):g}, "
-    f"{format_bytes(VLLM.runtime_reserve_bytes)} runtime reserve per GPU, tensor parallel "
-    "dividing the attention heads (1, 2, 4, 8), pipeline parallel across 8-GPU nodes.",
     "Card memory is what CUDA sees (A100/H100 80GB: 79.2 GiB), not the marketing figure. "
     "GB = 10^9 bytes, GiB = 2^30 bytes; 32k context = 32,768 tokens.",
 )

@@ -1,56 +1,43 @@
-"""The serving engine's rules: headroom, runtime reserve, which GPU counts it accepts."""
+"""The serving engine of a question: the one named, else llama.cpp for a GGUF format or an
+Apple silicon machine, else vLLM. Each engine's rules live in its profile (estimator/engines/),
+its figures in data/engines.toml."""
 
-from dataclasses import dataclass
 from fractions import Fraction
 
-from estimator.tables import load_table
+from estimator.engines import llamacpp, ollama, sglang, vllm
+from estimator.engines.base import Engine, Layout
+from estimator.gguf import is_gguf_format
+from estimator.tables import load_table, name_key
+
+VLLM = vllm.load()
+SGLANG = sglang.load()
+LLAMA_CPP = llamacpp.load()
+OLLAMA = ollama.load()
+ENGINES: tuple[Engine, ...] = (VLLM, SGLANG, LLAMA_CPP, OLLAMA)
+_BY_NAME = {
+    name_key(alias): engine for engine in ENGINES for alias in (engine.key, *engine.aliases)
+}
+RULE_OF_THUMB_OVERHEAD = Fraction(load_table("engines.toml")["rule_of_thumb"]["overhead"])
 
 
-@dataclass(frozen=True)
-class Engine:
-    name: str
-    gpu_memory_utilization: Fraction
-    runtime_reserve_bytes: int
-    block_tokens: int
-    gpus_per_node: int
-    max_nodes: int
-
-    def usable_bytes(self, memory_bytes: int) -> int:
-        return int(memory_bytes * self.gpu_memory_utilization)
-
-    def tensor_parallel_sizes(self, attention_heads: int | None, kv_heads: int | None) -> list[int]:
-        """Sizes vLLM accepts within a node: powers of two dividing the attention heads, and
-        either dividing the KV heads or a multiple of them (KV heads are then replicated)."""
-        sizes = []
-        size = 1
-        while size <= self.gpus_per_node:
-            heads_ok = attention_heads is None or attention_heads % size == 0
-            kv_ok = kv_heads is None or kv_heads % size == 0 or size % kv_heads == 0
-            if heads_ok and kv_ok:
-                sizes.append(size)
-            size *= 2
-        return sizes
-
-    def pipeline_sizes(self) -> list[int]:
-        sizes, nodes = [], 1
-        while nodes <= self.max_nodes:
-            sizes.append(nodes)
-            nodes *= 2
-        return sizes
+def find_engine(name: str) -> Engine | None:
+    return _BY_NAME.get(name_key(name))
 
 
-def _load() -> tuple[Engine, Fraction]:
-    table = load_table("engine.toml")
-    vllm = table["vllm"]
-    engine = Engine(
-        name="vLLM",
-        gpu_memory_utilization=Fraction(vllm["gpu_memory_utilization"]),
-        runtime_reserve_bytes=vllm["runtime_reserve_bytes"],
-        block_tokens=vllm["block_tokens"],
-        gpus_per_node=vllm["gpus_per_node"],
-        max_nodes=vllm["max_nodes"],
-    )
-    return engine, Fraction(table["rule_of_thumb"]["overhead"])
+def engine_names() -> list[str]:
+    return [engine.key for engine in ENGINES]
 
 
-VLLM, RULE_OF_THUMB_OVERHEAD = _load()
+def engine_for(query) -> Engine:
+    """The engine named in the question; unnamed, llama.cpp for GGUF files and Macs, else vLLM."""
+    named = getattr(query, "engine", None)
+    if named:
+        engine = find_engine(named)
+        if engine is not None:
+            return engine
+    if is_gguf_format(query.precision.name) or any(r.gpu.unified_memory for r in query.gpus):
+        return LLAMA_CPP
+    return VLLM
+
+
+__all__ = ["ENGINES", "LLAMA_CPP", "OLLAMA", "SGLANG", "VLLM", "Engine", "Layout", "engine_for"]

@@ -7,6 +7,7 @@ All sizes are exact integers of bytes.
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from estimator.engine import VLLM, Engine
 from estimator.gpus import Gpu
 from estimator.query import Query
 
@@ -51,6 +52,15 @@ class GpuPlan:
     recommendation: str = ""
     verdict: str | None = None
     min_count_reason: str | None = None
+    # What the engine keeps per GPU besides weights and KV cache (None: the 20 % rule).
+    reserve_bytes_per_gpu: int | None = None
+    # llama.cpp / Ollama: -ngl, of total_layers (the repeating layers + the output layer), and
+    # what stays in system RAM when the cards cannot hold every layer.
+    gpu_layers: int | None = None
+    total_layers: int | None = None
+    system_ram_bytes: int | None = None
+    # SGLang: data-parallel attention (--dp N --enable-dp-attention)
+    dp_attention: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,8 @@ class Estimate:
     def parts_total(self) -> int:
         """The sum of the breakdown: the total of a serving answer, the per-GPU peak of training."""
         return sum(part.bytes for part in self.parts)
+
+    engine: Engine = VLLM  # the serving engine whose rules the plans follow
 
     @property
     def verdicts(self) -> tuple[str, ...]:

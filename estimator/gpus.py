@@ -12,6 +12,8 @@ class Gpu:
     spec: str
     source: str
     verified: bool
+    # Apple silicon: CPU and GPU share this memory; macOS lets the GPU wire only a share of it.
+    unified_memory: bool = False
 
 
 def _load() -> tuple[dict[str, Gpu], tuple[Gpu, ...], tuple[Gpu, ...]]:
@@ -24,6 +26,7 @@ def _load() -> tuple[dict[str, Gpu], tuple[Gpu, ...], tuple[Gpu, ...]]:
             spec=row["spec"],
             source=row["source"],
             verified=row["verified"],
+            unified_memory=row.get("unified_memory", False),
         )
         ordered.append(gpu)
         if row.get("default"):

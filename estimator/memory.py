@@ -1,14 +1,17 @@
-"""Query -> Footprint: the bytes one copy of the model needs, and how they split across GPUs.
+"""Query + engine -> Footprint: the bytes one copy of the model needs, made once per question.
 
 Formulas: ../shared/reference/FACTS.md ("Formulas to adopt"). Everything is an exact integer
-of bytes, rounded up once where a fraction of a byte appears.
+of bytes, rounded up once where a fraction of a byte appears. How the footprint lands on a
+card (paging, reserve, headroom) is the engine profile's business (estimator/engines/).
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from estimator.engine import RULE_OF_THUMB_OVERHEAD, VLLM, Engine
+from estimator.engine import RULE_OF_THUMB_OVERHEAD, VLLM, Engine, Layout
+from estimator.gguf import GgufSize, gguf_size, is_gguf_format, supports
+from estimator.gpus import Gpu
 from estimator.models import ALL_MODELS, Model
 from estimator.precisions import Precision
 from estimator.query import Query
@@ -16,6 +19,7 @@ from estimator.tables import load_table
 
 BITS_PER_BYTE = 8
 UNQUANTISED_BITS = Fraction(16)
+ONE_GPU = Layout(1)
 TYPICAL_REQUEST_TOKENS: int = load_table("defaults.toml")["workload"]["typical_request_tokens"]
 
 
@@ -49,8 +53,10 @@ def closest_model(params: int) -> Model:
 
 @dataclass(frozen=True)
 class Footprint:
-    """What one replica needs. `kv_model` is the architecture the KV cache is computed from
-    (the named model, a stand-in for a bare size, or None: the 20 % allowance instead)."""
+    """What one replica needs, for the engine that serves it. `kv_model` is the architecture
+    the KV cache is computed from (the named model, a stand-in for a bare size, or None: the
+    20 % allowance instead). `reserve_bytes` is the engine's reserve on one GPU of the card the
+    answer leads with (per plan, the engine computes its own)."""
 
     weights_bytes: int
     allowance_bytes: int
@@ -62,75 +68,94 @@ class Footprint:
     # Users given without a context: each is sized at a typical request, and the cache must
     # still hold one sequence of the model's native context (the engine's --max-model-len).
     longest_sequence_tokens: int | None = None
+    workload_given: bool = False
+    reserve_bytes: int = 0
+    rule_of_thumb_bytes: int = 0
+    gguf: GgufSize | None = None  # the file's tensors, for GGUF formats of known architectures
 
     @property
     def max_model_len(self) -> int | None:
         return self.longest_sequence_tokens or self.context_tokens
 
-    def kv_cache_bytes(self, tensor_parallel: int = 1, *, windowed: bool = True) -> int:
-        """KV cache on one GPU at this tensor-parallel size (the whole cache at 1)."""
-        if self.kv_model is None or self.context_tokens is None:
-            return 0
-
-        def per_sequence(tokens: int) -> int:
-            return self.kv_model.kv_bytes_per_sequence(
-                tokens, self.kv_bits, tensor_parallel, windowed=windowed
-            )
-
-        cache = per_sequence(self.context_tokens) * self.sequences
-        if self.longest_sequence_tokens:
-            cache = max(cache, per_sequence(self.longest_sequence_tokens))
-        return cache
+    def kv_cache_bytes(self, layout: Layout = ONE_GPU, *, windowed: bool = True) -> int:
+        """KV cache on one GPU of the layout (the whole cache at one GPU), as the engine pages it."""
+        return self.engine.kv_bytes(self, layout, windowed=windowed)
 
     @property
     def uses_allowance(self) -> bool:
-        return self.kv_model is None
+        return self.kv_model is None or self.context_tokens is None
 
     @property
     def overhead_bytes(self) -> int:
-        return self.allowance_bytes if self.uses_allowance else self.engine.runtime_reserve_bytes
+        return self.allowance_bytes if self.uses_allowance else self.reserve_bytes
 
     @property
     def total_bytes(self) -> int:
         return self.weights_bytes + self.kv_cache_bytes() + self.overhead_bytes
 
-    def per_gpu_bytes(self, tensor_parallel: int, pipeline_parallel: int = 1) -> int:
-        """Bytes each GPU holds: its shard of weights and KV cache, plus its own runtime reserve."""
-        shards = tensor_parallel * pipeline_parallel
-        if self.uses_allowance:
-            return math.ceil((self.weights_bytes + self.allowance_bytes) / shards)
-        kv_per_gpu = math.ceil(self.kv_cache_bytes(tensor_parallel) / pipeline_parallel)
-        return (
-            math.ceil(self.weights_bytes / shards) + kv_per_gpu + self.engine.runtime_reserve_bytes
-        )
-
-    def min_count(self, memory_bytes: int) -> int:
+    def min_count(self, gpu: Gpu) -> int:
         """Fewest cards whose memory holds it, at any count and with no engine headroom."""
         if self.uses_allowance:
-            return math.ceil(self.total_bytes / memory_bytes)
-        room = memory_bytes - self.engine.runtime_reserve_bytes
-        return max(1, math.ceil((self.weights_bytes + self.kv_cache_bytes()) / room))
+            return math.ceil(self.total_bytes / gpu.memory_bytes)
+        room = gpu.memory_bytes - self.engine.reserve_bytes(self, gpu, ONE_GPU)
+        needed = self.engine.gpu_weights_bytes(self) + self.kv_cache_bytes()
+        return max(1, math.ceil(needed / room)) if room > 0 else 0
+
+    def shown(self) -> "Footprint":
+        """What the answer's figures show: with no workload asked, the 20 % rule of thumb
+        (plans still leave room for one sequence of the default or native context)."""
+        if self.workload_given or self.uses_allowance or self.kv_model.is_embedding:
+            return self
+        return replace(self, kv_model=None, context_tokens=None, sequences=1)
 
 
-def footprint(query: Query, *, with_native_context: bool = False) -> Footprint:
-    """The footprint of a query. No workload: the article's 20 % allowance. With a workload
-    (or `with_native_context`, for planning), KV cache and runtime reserve instead."""
-    weights = weights_bytes(query.params, query.precision, query.model)
+def _weights(query: Query) -> tuple[int, GgufSize | None]:
+    """A Hub repository's files, exactly; GGUF k-quants with a known architecture, the sum
+    over tensors (estimator/gguf.py); else params x bits, 16-bit parts where formats keep them."""
     if query.hub is not None and query.hub.weights_bytes is not None:
-        weights = query.hub.weights_bytes  # the repository's files, exactly
+        return query.hub.weights_bytes, None
+    model, precision = query.model, query.precision
+    if is_gguf_format(precision.name) and supports(model):
+        size = gguf_size(model, precision.name)
+        return size.total_bytes, size
+    return weights_bytes(query.params, precision, model), None
+
+
+def footprint(query: Query, engine: Engine = VLLM, gpus: tuple[Gpu, ...] = ()) -> Footprint:
+    """The footprint of a query for an engine, once; `gpus` is the machine the answer leads
+    with (its first card gives the reserve shown; Ollama sizes its default context by it).
+    No workload and no architecture: the article's 20 % allowance. Otherwise the KV cache of
+    the workload asked, or of one sequence of the engine's default or the native context."""
+    weights, size = _weights(query)
     workload = query.workload
     kv_bits = workload.kv_format.bits if workload.kv_format else query.precision.kv_bits
+    rule_weights = weights_bytes(query.params, query.precision, None)
+    common = dict(
+        engine=engine,
+        workload_given=workload.given,
+        rule_of_thumb_bytes=rule_weights + allowance_bytes(rule_weights),
+        gguf=size,
+    )
     kv_model = query.model
-    if kv_model is not None and kv_model.is_embedding:  # weights only: no KV cache, no allowance
-        context = workload.context_tokens or kv_model.native_context
-        return Footprint(weights, 0, kv_model, kv_bits, context, workload.sequences)
-    if not workload.given and (kv_model is None or not with_native_context):
-        return Footprint(weights, allowance_bytes(weights), None, kv_bits, None, 1)
-    if kv_model is None:
+    if kv_model is None and (workload.given or query.solve_for):
         kv_model = closest_model(query.params)
-    if workload.context_tokens is None and workload.sequences_given:
+    if kv_model is None:
+        return Footprint(weights, allowance_bytes(weights), None, kv_bits, None, 1, **common)
+    context, longest = workload.context_tokens, None
+    engine_default = engine.default_context(kv_model, gpus) if context is None else None
+    if kv_model.is_embedding:  # weights only: no KV cache, no allowance
+        context = context or kv_model.native_context
+    elif engine_default:  # Ollama: num_ctx for every slot
+        context = engine_default
+    elif context is None and workload.sequences_given:
         context = min(TYPICAL_REQUEST_TOKENS, kv_model.native_context)
         longest = kv_model.native_context
-        return Footprint(weights, 0, kv_model, kv_bits, context, workload.sequences, VLLM, longest)
-    context = workload.context_tokens or kv_model.native_context
-    return Footprint(weights, 0, kv_model, kv_bits, context, workload.sequences)
+    elif context is None:
+        context = kv_model.native_context
+    planned = Footprint(
+        weights, allowance_bytes(weights), kv_model, kv_bits, context, workload.sequences,
+        longest_sequence_tokens=longest, **common,
+    )  # fmt: skip
+    if not gpus:
+        return planned
+    return replace(planned, reserve_bytes=engine.reserve_bytes(planned, gpus[0], ONE_GPU))

@@ -20,6 +20,8 @@ def _gpu(plan: GpuPlan) -> dict:
         "recommendation": plan.recommendation,
         "verdict": plan.verdict,
         "min_count_reason": plan.min_count_reason,
+        "gpu_layers": plan.gpu_layers,
+        "system_ram_bytes": plan.system_ram_bytes,
     }
 
 
@@ -51,6 +53,7 @@ def to_json_dict(estimate: Estimate) -> dict:
     return {
         "query": estimate.understood,
         "task": training.setup.method if training else "serve",
+        "engine": {"name": estimate.engine.name, "version": estimate.engine.version},
         "model": {
             "name": query.model.key if query.model else None,
             "params": query.params,

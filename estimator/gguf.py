@@ -1,0 +1,385 @@
+"""GGUF file sizes as llama.cpp's quantizer makes them: the sum over tensors of the type it
+picks for each one, not one average bits-per-weight.
+
+The choice follows llama.cpp src/llama-quant.cpp (`llama_tensor_get_type_impl`, commit in
+data/engines.toml): a k-quant "mix" (Q4_K_M, Q3_K_L ...) has a default type, and some tensors
+get more bits: attention V and FFN down in the first and last eighth of the layers and every
+third one between (`use_more_bits`), the output (and tied embeddings) at Q6_K, 8-expert models'
+attention K/V at Q8_0, 70B-class models' V at Q5_K. 1-D tensors (norms, biases) and the MoE
+router stay F32. Type sizes: ggml/src/ggml.c `type_traits` (block size, bytes per block).
+"""
+
+import math
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+from estimator.models import Model
+
+# ggml type -> (elements per block, bytes per block), ggml/src/ggml.c type_traits.
+TYPE_SIZES: dict[str, tuple[int, int]] = {
+    "F32": (1, 4),
+    "F16": (1, 2),
+    "BF16": (1, 2),
+    "Q8_0": (32, 34),
+    "Q6_K": (256, 210),
+    "Q5_K": (256, 176),
+    "Q5_1": (32, 24),
+    "Q5_0": (32, 22),
+    "Q4_K": (256, 144),
+    "Q4_1": (32, 20),
+    "Q4_0": (32, 18),
+    "IQ4_XS": (256, 136),
+    "IQ4_NL": (32, 18),
+    "Q3_K": (256, 110),
+    "IQ3_S": (256, 110),
+    "IQ3_XXS": (256, 98),
+    "Q2_K": (256, 84),
+    "IQ2_S": (256, 82),
+    "IQ2_XS": (256, 74),
+    "IQ2_XXS": (256, 66),
+    "IQ1_M": (256, 56),
+    "IQ1_S": (256, 50),
+    "TQ2_0": (256, 66),
+    "TQ1_0": (256, 54),
+}
+
+# llama_ftype_get_default_type: the file type's name -> the type most tensors get.
+FTYPE_DEFAULT: dict[str, str] = {
+    "f16": "F16",
+    "fp16": "F16",
+    "bf16": "BF16",
+    "q8_0": "Q8_0",
+    "q6_k": "Q6_K",
+    "q5_k_m": "Q5_K",
+    "q5_k_s": "Q5_K",
+    "q5_0": "Q5_0",
+    "q5_1": "Q5_1",
+    "q4_k_m": "Q4_K",
+    "q4_k_s": "Q4_K",
+    "q4_0": "Q4_0",
+    "q4_1": "Q4_1",
+    "iq4_xs": "IQ4_XS",
+    "iq4_nl": "IQ4_NL",
+    "q3_k_l": "Q3_K",
+    "q3_k_m": "Q3_K",
+    "q3_k_s": "Q3_K",
+    "iq3_m": "IQ3_S",
+    "iq3_s": "IQ3_S",
+    "iq3_xs": "IQ3_S",
+    "iq3_xxs": "IQ3_XXS",
+    "q2_k": "Q2_K",
+    "q2_k_s": "Q2_K",
+    "iq2_m": "IQ2_S",
+    "iq2_s": "IQ2_XS",
+    "iq2_xs": "IQ2_XS",
+    "iq2_xxs": "IQ2_XXS",
+    "iq1_m": "IQ1_M",
+    "iq1_s": "IQ1_S",
+    "tq1_0": "TQ1_0",
+    "tq2_0": "TQ2_0",
+}
+_IQ2_AND_BELOW = {"iq2_xxs", "iq2_xs", "iq1_s", "iq2_s", "iq2_m", "iq1_m"}
+# tensor_type_fallback: a row length the block does not divide takes a 32-wide type instead.
+_FALLBACK = {
+    "IQ1_S": "IQ4_NL", "IQ1_M": "IQ4_NL", "IQ2_XXS": "IQ4_NL", "IQ2_XS": "IQ4_NL",
+    "IQ2_S": "IQ4_NL", "IQ3_XXS": "IQ4_NL", "IQ3_S": "IQ4_NL", "IQ4_XS": "IQ4_NL",
+    "Q2_K": "Q4_0", "Q3_K": "Q4_0", "TQ1_0": "Q4_0", "TQ2_0": "Q4_0",
+    "Q4_K": "Q5_0", "Q5_K": "Q5_1", "Q6_K": "Q8_0",
+}  # fmt: skip
+
+
+def is_gguf_format(name: str) -> bool:
+    return name in FTYPE_DEFAULT and name not in ("fp16", "f16", "bf16")
+
+
+@dataclass(frozen=True)
+class Tensor:
+    """One GGUF tensor: its role (as llama-quant.cpp categorises names), its layer, its row
+    length (ne[0], what a block must divide) and its element count."""
+
+    role: str  # token_embd output attn_q attn_k attn_v attn_qkv attn_output ffn_gate ffn_up ffn_down other
+    layer: int | None
+    row: int
+    elements: int
+    quantisable: bool = True  # False: 1-D tensors and the MoE router, kept as converted (F32)
+
+
+# transformers module names (Model.linear_layers) -> the GGUF roles llama-quant.cpp tells apart
+_ROLES = {
+    "q_proj": "attn_q", "k_proj": "attn_k", "v_proj": "attn_v", "o_proj": "attn_output",
+    "gate_proj": "ffn_gate", "up_proj": "ffn_up", "down_proj": "ffn_down",
+    "fc1": "ffn_up", "fc2": "ffn_down",
+}  # fmt: skip
+
+
+def _layers_of(model: Model, prefix: str) -> range:
+    """Which decoder layers hold a linear layer: MoE layers come after the dense ones."""
+    moe_layers = model.layers - model.dense_layers if model.is_moe else 0
+    if prefix in ("mlp.experts", "mlp.shared_experts", "mlp.router"):
+        return range(model.layers - moe_layers, model.layers)
+    if prefix == "mlp":
+        return range(model.layers - moe_layers)
+    return range(model.layers)
+
+
+def tensors(model: Model) -> tuple[Tensor, ...]:
+    """The tensors convert_hf_to_gguf.py writes, from the model's linear layers: one per layer
+    and projection (the experts of a layer as one 3-D tensor), 1-D vectors kept in F32."""
+    hidden = model.hidden_size
+    per_layer: list[list[Tensor]] = [[] for _ in range(model.layers)]
+    out = [Tensor("token_embd", None, hidden, model.vocab_size * hidden)]
+    linear_params = 0
+    for linear in model.linear_layers():
+        linear_params += linear.weights + linear.biases
+        if linear.name == "lm_head":
+            out.append(Tensor("output", None, hidden, linear.weights))
+            continue
+        prefix, _, leaf = linear.name.rpartition(".")
+        layers = _layers_of(model, "mlp.router" if leaf == "router" else prefix)
+        elements = linear.weights // len(layers)
+        role = _ROLES.get(leaf, "other")
+        quantisable = leaf != "router"  # ffn_gate_inp stays as converted
+        for layer in layers:
+            per_layer[layer].append(Tensor(role, layer, linear.in_features, elements, quantisable))
+            if linear.biases:
+                per_layer[layer].append(
+                    Tensor("other", layer, hidden, linear.biases // len(layers), False)
+                )
+    groups = model.param_groups()
+    vectors = groups.total - linear_params - model.vocab_size * hidden - model.vision_params
+    for layer, tensors_ in enumerate(per_layer):
+        share = vectors // model.layers + (vectors % model.layers if layer == 0 else 0)
+        tensors_.append(Tensor("other", layer, hidden, share, quantisable=False))
+        out += _fuse(model, tensors_)
+    return tuple(out)
+
+
+def _fuse(model: Model, layer: list[Tensor]) -> list[Tensor]:
+    """Falcon and Phi-3 ship one fused query-key-value matrix (attn_qkv); Phi-3 also fuses the
+    gate into ffn_up."""
+    if not model.key.startswith(("falcon", "phi-3")):
+        return layer
+    fused, rest = [], []
+    for tensor in layer:
+        if tensor.role in ("attn_q", "attn_k", "attn_v"):
+            fused.append(tensor)
+        elif tensor.role == "ffn_gate" and model.key.startswith("phi-3"):
+            rest.append(replace(tensor, role="ffn_up"))
+        else:
+            rest.append(tensor)
+    if not fused:
+        return layer
+    qkv = Tensor("attn_qkv", fused[0].layer, fused[0].row, sum(t.elements for t in fused))
+    ups = [t for t in rest if t.role == "ffn_up"]
+    if len(ups) == 2:  # Phi-3: gate_up_proj is one tensor
+        merged = replace(ups[0], elements=ups[0].elements + ups[1].elements)
+        rest = [t for t in rest if t.role != "ffn_up"] + [merged]
+    return [qkv, *rest]
+
+
+def _use_more_bits(index: int, count: int) -> bool:
+    return index < count // 8 or index >= 7 * count // 8 or (index - count // 8) % 3 == 2
+
+
+def _is_70b_class(model: Model) -> bool:
+    # llama-model.cpp: 80 layers are LLM_TYPE_70B for the Llama and Qwen2 architectures.
+    return model.layers == 80 and model.key.startswith(("llama", "qwen2"))
+
+
+def tensor_type(model: Model, tensor: Tensor, ftype: str, counters: dict[str, int]) -> str:
+    """llama_tensor_get_type for one tensor of a k-quant or i-quant mix (no imatrix)."""
+    default = FTYPE_DEFAULT[ftype]
+    if not tensor.quantisable:
+        return "F32"
+    if default in ("F16", "BF16"):
+        return default
+    chosen = _mixture_type(model, tensor, ftype, default, counters)
+    block, _ = TYPE_SIZES[chosen]
+    if tensor.row % block:
+        chosen = _FALLBACK.get(chosen, chosen)
+        if tensor.row % TYPE_SIZES[chosen][0]:
+            chosen = "F16"
+    return chosen
+
+
+def _mixture_type(model: Model, tensor: Tensor, ftype: str, new: str, counters) -> str:
+    role = tensor.role
+    gqa = model.attention_heads // model.kv_heads
+    eight_experts = model.experts == 8
+    falcon = model.key.startswith("falcon")
+    layers = model.layers
+    if role == "output" or (model.tied_embeddings and role == "token_embd"):
+        if falcon or tensor.row % TYPE_SIZES[new][0]:
+            return "Q8_0"
+        if ftype in _IQ2_AND_BELOW:
+            return "Q5_K"
+        return new if new == "Q8_0" else "Q6_K"
+    if role == "token_embd":
+        if ftype in ("iq2_xxs", "iq2_xs", "iq1_s", "iq1_m"):
+            return "Q2_K"
+        if ftype in ("iq2_s", "iq2_m", "iq3_xxs"):
+            return "IQ3_S"
+        if ftype in ("tq1_0", "tq2_0"):
+            return "Q4_K"
+        return new
+    if ftype in _IQ2_AND_BELOW:
+        return _iq2_type(model, role, ftype, new, counters, gqa)
+    if role in ("attn_v", "attn_qkv"):  # category_is_attn_v: fused QKV takes V's rules
+        index = counters["attn_v"]
+        counters["attn_v"] += 1
+        if ftype == "q2_k":
+            new = "Q4_K" if gqa >= 4 else "Q3_K"
+        elif ftype == "q2_k_s" and gqa >= 4:
+            new = "Q4_K"
+        elif ftype == "iq3_xxs":
+            new = "Q4_K" if gqa >= 4 else "IQ3_S"
+        elif (ftype in ("iq3_xs", "iq3_s") and gqa >= 4) or ftype == "iq3_m":
+            new = "Q4_K"
+        elif ftype == "q3_k_m":
+            new = "Q5_K" if index < 2 else "Q4_K"
+        elif ftype == "q3_k_l" or (ftype in ("iq4_nl", "iq4_xs") and gqa >= 4):
+            new = "Q5_K"
+        elif ftype in ("q4_k_m", "q5_k_m") and _use_more_bits(index, layers):
+            new = "Q6_K"
+        elif ftype == "q4_k_s" and index < 4:
+            new = "Q5_K"
+        if _is_70b_class(model) and new in ("Q3_K", "Q4_K"):
+            new = "Q5_K"
+        return "Q8_0" if eight_experts else new
+    if role == "attn_k":
+        if eight_experts:
+            return "Q8_0"
+        return {"iq3_xs": "IQ3_XXS", "iq3_xxs": "IQ2_S"}.get(ftype, new)
+    if role == "attn_q":
+        return {"iq3_xs": "IQ3_XXS", "iq3_xxs": "IQ2_S"}.get(ftype, new)
+    if role == "ffn_down":
+        index = tensor.layer if model.is_moe else counters["ffn_down"]
+        counters["ffn_down"] += 1
+        return _ffn_down_type(ftype, new, index, layers, falcon, eight_experts)
+    if role == "attn_output":
+        if falcon:
+            return "Q4_K" if ftype == "q3_k_l" else new
+        if eight_experts:
+            mixes = {"q2_k", "iq3_xs", "iq3_xxs", "q3_k_s", "q3_k_m", "iq4_nl", "q4_k_s",
+                     "q4_k_m", "iq3_s", "iq3_m", "iq4_xs"}  # fmt: skip
+            return "Q5_K" if ftype in mixes else new
+        return {"q2_k": "Q3_K", "iq3_xxs": "IQ3_S", "q3_k_m": "Q4_K", "q3_k_l": "Q5_K",
+                "iq3_m": "Q4_K"}.get(ftype, new)  # fmt: skip
+    middle = tensor.layer is not None and layers // 8 <= tensor.layer < 7 * layers // 8
+    if role in ("ffn_gate", "ffn_up") and ftype == "iq3_xs" and middle:
+        return "IQ3_XXS"
+    return new
+
+
+def _ffn_down_type(ftype, new, index, layers, falcon, eight_experts) -> str:
+    if ftype == "q2_k":
+        return "Q3_K"
+    if ftype == "q2_k_s":
+        return "Q4_K" if index < layers // 8 else new
+    if ftype == "iq3_xxs":
+        return "Q4_K" if index < layers // 8 else "Q3_K"
+    if ftype == "q3_k_m":
+        if index < layers // 16:
+            return "Q5_K"
+        return "Q4_K" if not falcon or _use_more_bits(index, layers) else "Q3_K"
+    if ftype == "iq3_m" and (
+        index < layers // 8 or (eight_experts and _use_more_bits(index, layers))
+    ):
+        return "Q4_K"
+    if ftype == "q3_k_l":
+        return "Q4_K" if falcon else "Q5_K"
+    if ftype == "q4_k_m":
+        if falcon:
+            if index < layers // 16:
+                return "Q6_K"
+            return "Q5_K" if _use_more_bits(index, layers) else "Q4_K"
+        return "Q6_K" if _use_more_bits(index, layers) else new
+    if index < layers // 8 and ftype in ("iq4_nl", "iq4_xs"):
+        return "Q5_K"
+    if ftype == "q5_k_m" and _use_more_bits(index, layers):
+        return "Q6_K"
+    if ftype == "q4_k_s" and not falcon and index < layers // 8:
+        return "Q5_K"
+    return new
+
+
+def _iq2_type(model, role, ftype, new, counters, gqa) -> str:
+    if role in ("attn_v", "attn_qkv"):
+        counters["attn_v"] += 1
+        if gqa >= 4 or model.experts >= 4:
+            return "Q4_K"
+        return "IQ3_S" if ftype in ("iq2_s", "iq2_m") else "Q2_K"
+    if model.experts == 8 and role == "attn_k":
+        return "Q4_K"
+    if role == "ffn_down":
+        index = counters["ffn_down"]
+        counters["ffn_down"] += 1
+        if index < model.layers // 8:
+            return "IQ3_S" if ftype in ("iq2_s", "iq2_m") else "Q2_K"
+        return new
+    if role == "attn_output":
+        if model.experts == 8:
+            return "Q5_K"
+        if ftype in ("iq1_s", "iq1_m"):
+            return "IQ2_XXS"
+        if ftype in ("iq2_s", "iq2_m"):
+            return "IQ3_S"
+    return new
+
+
+def tensor_bytes(elements: int, ggml_type: str) -> int:
+    block, size = TYPE_SIZES[ggml_type]
+    return math.ceil(elements / block) * size
+
+
+@dataclass(frozen=True)
+class GgufSize:
+    """A GGUF file's tensor data: per repeating layer, and the rest (embeddings, output)."""
+
+    total_bytes: int
+    layer_bytes: tuple[int, ...]
+    token_embd_bytes: int  # kept in system RAM by llama.cpp: the input layer is never offloaded
+    output_bytes: int  # output.weight (a copy of token_embd when tied) and the final norm,
+    # offloaded with -ngl > layers
+    types: dict[str, int]  # ggml type -> elements, for the answer's words
+
+    @property
+    def bits_per_weight(self) -> Fraction:
+        return Fraction(self.total_bytes * 8, sum(self.types.values()))
+
+
+def gguf_size(model: Model, ftype: str) -> GgufSize:
+    counters = {"attn_v": 0, "ffn_down": 0}
+    layers = [0] * model.layers
+    token_embd = output = 0
+    types: dict[str, int] = {}
+    for tensor in tensors(model):
+        kind = tensor_type(model, tensor, ftype, counters)
+        size = tensor_bytes(tensor.elements, kind)
+        types[kind] = types.get(kind, 0) + tensor.elements
+        if tensor.layer is not None:
+            layers[tensor.layer] += size
+        elif tensor.role == "token_embd":
+            token_embd += size
+        else:
+            output += size
+    total = sum(layers) + token_embd + output
+    if model.tied_embeddings:
+        output += token_embd  # llama.cpp duplicates the tied matrix onto the output's device
+    return GgufSize(
+        total_bytes=total,
+        layer_bytes=tuple(layers),
+        token_embd_bytes=token_embd,
+        output_bytes=output,
+        types=types,
+    )
+
+
+def supports(model: Model | None) -> bool:
+    """Architectures whose tensors this module lists (MLA and vision towers are not here)."""
+    return (
+        model is not None
+        and not model.uses_mla
+        and model.vision_params == 0
+        and model.linear_attention_layers == 0
+    )
