@@ -10,6 +10,7 @@ from estimator.gpus import ALL_GPUS, DEFAULT_GPUS
 from estimator.memory import Footprint, footprint
 from estimator.plan import gpu_plan, inverse, max_sequences
 from estimator.query import GpuRequest, Query
+from estimator.side_by_side import formats_side_by_side
 from estimator.training_answer import estimate_training
 
 
@@ -44,18 +45,26 @@ def _what_fits(planning: Footprint, plan: GpuPlan, request: GpuRequest, candidat
     return replace(plan, requested_max_sequences=held)
 
 
-def _in_words(plan: GpuPlan, shown: Footprint, engine: Engine) -> GpuPlan:
+def _in_words(plan: GpuPlan, query: Query, shown: Footprint, engine: Engine) -> GpuPlan:
     """The minimum follows from the figures shown; the layout from the planning workload."""
     plan = replace(plan, min_count=shown.min_count(plan.gpu))
     return replace(
         plan,
-        recommendation=describe.recommendation(plan, engine),
+        recommendation=describe.recommendation(plan, engine, in_nodes=query.wants_nodes),
         verdict=describe.verdict(plan, engine.name),
         min_count_reason=describe.min_count_reason(plan, shown),
     )
 
 
 def estimate_query(query: Query) -> Estimate:
+    """One answer; with formats to compare ("fp8 vs fp16"), the first in full and each of them
+    in a side-by-side row."""
+    if len(query.compare_precisions) > 1:
+        return formats_side_by_side(query, _estimate_one)
+    return _estimate_one(query)
+
+
+def _estimate_one(query: Query) -> Estimate:
     _not_looked_up(query)
     if query.training is not None:
         return estimate_training(query, query.training)
@@ -74,7 +83,7 @@ def estimate_query(query: Query) -> Estimate:
         plan = gpu_plan(query, planning, request.gpu, candidates, asked)
         if not query.solve_for:
             plan = _what_fits(planning, plan, request, candidates)
-        plans.append(_in_words(plan, shown, engine))
+        plans.append(_in_words(plan, query, shown, engine))
     solved = inverse(query, planning, requests[0], candidates) if query.solve_for else None
     kv_cache = shown.kv_cache_bytes()
     full_kv = shown.kv_cache_bytes(windowed=False)

@@ -207,13 +207,19 @@ def kv_sentence(footprint: Footprint) -> str:
 # ---------------------------------------------------------------------------- the plans
 
 
-def recommendation(plan: GpuPlan, engine: Engine) -> str:
+def recommendation(plan: GpuPlan, engine: Engine, *, in_nodes: bool = False) -> str:
+    """'4 (TP 4)'; with `in_nodes` ("how many nodes?"), the nodes of the engine's node size."""
     if plan.recommended_count is None and plan.gpu_layers is not None:
         ram = format_bytes(plan.system_ram_bytes or 0)
         return f"-ngl {plan.gpu_layers} of {plan.total_layers} layers on the GPU, {ram} in RAM"
     if plan.recommended_count is None:
         return f"does not fit any layout {engine.name} accepts, {engine.largest_layout_words}"
-    return f"{plan.recommended_count} ({engine.layout_words(plan)})"
+    line = f"{plan.recommended_count} ({engine.layout_words(plan)})"
+    if in_nodes:
+        per_node = engine.gpus_per_node
+        nodes = -(-plan.recommended_count // per_node)
+        line += f" = {nodes} node{'s' * (nodes != 1)} of {per_node}"
+    return line
 
 
 def verdict(plan: GpuPlan, engine_name: str) -> str | None:

@@ -74,6 +74,15 @@ class Inverse:
 
 
 @dataclass(frozen=True)
+class FormatRow:
+    """One weight format of "fp8 vs fp16": its total and, per card, the fewest and the layout."""
+
+    precision: str
+    total_bytes: int
+    cards: tuple[str, ...]  # "H100-80GB: min 1, vLLM 2 (TP 2)"
+
+
+@dataclass(frozen=True)
 class Estimate:
     query: Query
     understood: str
@@ -91,6 +100,7 @@ class Estimate:
     inverse: Inverse | None = None
     kv_cache_bytes_full_attention: int | None = None
     inverse_sentence: str | None = None
+    side_by_side: tuple[FormatRow, ...] = ()
     # Training answers (estimator.training_answer): their figures, a headline sentence, and the
     # words the renderers put where serving answers say vLLM, "Serve" and "total".
     training: "TrainingAnswer | None" = None

@@ -81,6 +81,10 @@ def to_json_dict(estimate: Estimate) -> dict:
             {"name": part.name, "bytes": part.bytes, "sentence": part.sentence}
             for part in estimate.parts
         ],
+        "side_by_side": [
+            {"precision": row.precision, "total_bytes": row.total_bytes, "cards": list(row.cards)}
+            for row in estimate.side_by_side
+        ],
         "gpus": [_gpu(plan) for plan in estimate.gpus],
         "inverse": (
             {

@@ -29,6 +29,10 @@ def render_text(estimate: Estimate) -> str:
     lines += [f"  min {reason}" for reason in dict.fromkeys(reasons)]
     if estimate.verdicts:
         lines += ["", *estimate.verdicts]
+    if estimate.side_by_side:
+        lines += ["", "Side by side:"]
+        for row in estimate.side_by_side:
+            lines.append(f"  {row.precision:<16}{_both(row.total_bytes)}   {' · '.join(row.cards)}")
     first = next((plan for plan in estimate.gpus if plan.serve_command), None)
     if first:
         lines += ["", f"  {first.serve_command}   # on {first.gpu.name}"]

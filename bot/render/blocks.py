@@ -31,7 +31,11 @@ from estimator.units import format_bytes, format_gb, format_gib
 
 
 def total_label(estimate: Estimate) -> str:
-    return f"{format_gib(estimate.total_bytes)} ({format_gb(estimate.total_bytes)})"
+    return total_label_of(estimate.total_bytes)
+
+
+def total_label_of(n_bytes: int) -> str:
+    return f"{format_gib(n_bytes)} ({format_gb(n_bytes)})"
 
 
 def answer_text(estimate: Estimate) -> str:
@@ -60,6 +64,13 @@ def answer_blocks(
     blocks.append(DividerBlock())
     card_lines = [_card_line(plan, estimate.recommended_by) for plan in estimate.gpus]
     blocks.extend(_sections(["*Cards*", *card_lines]))
+    if estimate.side_by_side:
+        rows = [
+            f"• *{escape(row.precision)}*: {total_label_of(row.total_bytes)} · "
+            + escape(" · ".join(row.cards))
+            for row in estimate.side_by_side
+        ]
+        blocks.extend(_sections(["*Side by side*", *rows]))
     serving = next((plan for plan in estimate.gpus if plan.serve_command), None)
     if serving:
         command = truncate(serving.serve_command, SECTION_TEXT_MAX - 40)
