@@ -215,8 +215,9 @@ def recommendation(plan: GpuPlan, engine: Engine, *, in_nodes: bool = False) -> 
     if plan.recommended_count is None:
         return f"does not fit any layout {engine.name} accepts, {engine.largest_layout_words}"
     line = f"{plan.recommended_count} ({engine.layout_words(plan)})"
-    if in_nodes:
-        per_node = engine.gpus_per_node
+    # Nodes are a multi-GPU server's notion (vLLM, SGLang); llama.cpp and Ollama plan one machine.
+    per_node = getattr(engine, "gpus_per_node", None)
+    if in_nodes and per_node:
         nodes = -(-plan.recommended_count // per_node)
         line += f" = {nodes} node{'s' * (nodes != 1)} of {per_node}"
     return line

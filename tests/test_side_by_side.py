@@ -44,3 +44,10 @@ def test_how_many_nodes_counts_the_plan_in_nodes_of_eight(question, nodes):
     for plan in estimate(question).gpus:
         assert plan.recommendation.endswith(nodes)
     assert not estimate("llama 3.1 405b fp16").gpus[0].recommendation.endswith("of 8")
+
+
+def test_how_many_nodes_on_a_single_machine_engine_plans_that_machine():
+    for plan in estimate("llama 3.1 70b q4_k_m with llama.cpp how many nodes").gpus:
+        assert "node" not in plan.recommendation
+    for plan in estimate("deepseek-v3 on sglang how many nodes").gpus:
+        assert plan.recommendation.endswith("= 2 nodes of 8")
