@@ -938,13 +938,7 @@ def _merge(previous: Query, changed: Query, said: _Said, model, hub) -> Query:
         workload = replace(workload, kv_format=said.kv_format)
     query = replace(query, workload=workload)
     if said.gpus:
-        # 'on h200 instead' after 'on 2x h100' is two H200s: a count said once carries over
-        count = previous.gpus[0].count if len(previous.gpus) == 1 else None
-        gpus = tuple(
-            request if request.count or count is None else replace(request, count=count)
-            for request in changed.gpus
-        )
-        query = replace(query, gpus=gpus)
+        query = replace(query, gpus=changed.gpus)
     for name in ("compare_all", "wants_nodes"):
         if getattr(said, name):
             query = replace(query, **{name: True})

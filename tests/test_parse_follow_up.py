@@ -25,7 +25,7 @@ def changed_fields(before, after) -> dict:
         ("and at 32k?", "workload.context_tokens", 32_768),
         ("with 128k context", "workload.context_tokens", 131_072),
         ("kv=fp8", "workload.kv_format", "fp8"),
-        ("on h200 instead", "gpus", [("H200-141GB", 2)]),  # the count said before carries
+        ("on h200 instead", "gpus", [("H200-141GB", None)]),
         ("on 4x l40s", "gpus", [("L40S-48GB", 4)]),
         ("what about with sglang", "engine", "sglang"),
         ("how many nodes", "wants_nodes", True),
