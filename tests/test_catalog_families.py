@@ -57,6 +57,7 @@ HF_COUNTS = {
     "mxbai-embed-large-v1": 335_141_888,  # mixedbread-ai/mxbai-embed-large-v1
     "nomic-embed-text-v1.5": 136_731_648,  # nomic-ai/nomic-embed-text-v1.5
     "e5-mistral-7b": 7_110_660_096,  # intfloat/e5-mistral-7b-instruct
+    "pixtral-12b": 12_682_739_712,  # mistral-experimental/pixtral-12b
 }
 
 # BAAI's bge-*-en-v1.5 checkpoints also save embeddings.position_ids (512 integers), which
@@ -140,7 +141,7 @@ def test_every_new_family_model_is_held_to_a_published_figure():
     families = ("mistral-small", "mistral-large", "codestral", "devstral", "magistral",
                 "ministral", "phi-3.5", "phi-4", "command", "falcon3", "falcon-7b", "yi-",
                 "olmo-2", "granite", "starcoder", "mpt", "gemma-3-270m", "gemma-2-2b", "gemma-1",
-                "olmoe", "aya", "phi-2", "mathstral")  # fmt: skip
+                "olmoe", "aya", "phi-2", "mathstral", "pixtral")  # fmt: skip
     new = {key for key in MODELS_BY_KEY if key.startswith(families)}
     # embedding models, but Qwen3-Embedding (catalog-a's Qwen family, tested in test_models.py)
     new |= {e.key for e in ALL_MODELS if e.is_embedding and not e.key.startswith("qwen3-")}
@@ -154,6 +155,8 @@ def test_mistral_small_vision_tower_is_counted():
     assert small.params - small.vision_params == model("mistral-small-3-24b").params
     assert small.vision_params == 403_305_472 + 35_652_608  # Pixtral tower + projector
     assert model("devstral-small-24b").vision_params == 0  # vision encoder removed
+    pixtral = model("pixtral-12b")  # Mistral Nemo's decoder + its own tower and projector
+    assert pixtral.params - pixtral.vision_params == model("mistral-nemo-12b").params
 
 
 def test_architecture_fields_of_the_new_families():
@@ -251,6 +254,7 @@ NAMES = [
     ("aya-expanse:32b", "aya-expanse-32b"),
     ("microsoft/phi-2", "phi-2"),
     ("mathstral:7b", "mathstral-7b"),
+    ("mistral-community/pixtral-12b", "pixtral-12b"),
     ("bge-m3 on a t4", "bge-m3"),
     ("BAAI/bge-large-en-v1.5", "bge-large-en-v1.5"),
     ("nomic-embed-text", "nomic-embed-text-v1.5"),

@@ -29,6 +29,7 @@ CATALOG_B_FAMILIES = (
     "mistral", "mixtral", "codestral", "devstral", "magistral", "ministral", "gemma", "phi",
     "command", "c4ai", "aya", "falcon", "yi", "olmo", "granite", "starcoder", "mpt", "bge",
     "e5", "nomic", "gpt-oss", "opt", "mathstral", "multilingual-e5", "mxbai", "all-minilm",
+    "pixtral",
 )  # fmt: skip
 
 

@@ -305,6 +305,16 @@ def _config_catalog_b(model: Model, fields: dict) -> transformers.PretrainedConf
     key = model.key
     if model.is_embedding:
         return _embedding_config(model, fields)
+    if key == "pixtral-12b":
+        return transformers.LlavaConfig(
+            text_config=transformers.MistralConfig(**fields).to_dict(),
+            vision_config=transformers.PixtralVisionConfig(
+                **{**MISTRAL_SMALL_VISION, "patch_size": 16, "image_size": 1024}
+            ).to_dict(),
+            multimodal_projector_bias=True,
+            vision_feature_layer=-1,
+            tie_word_embeddings=model.tied_embeddings,
+        )
     if key.startswith(("mistral-small-3.1", "mistral-small-3.2")):
         return transformers.Mistral3Config(
             text_config=transformers.MistralConfig(**fields).to_dict(),
@@ -408,6 +418,8 @@ def _module(model: Model, config: transformers.PretrainedConfig) -> torch.nn.Mod
         return transformers.AutoModel.from_config(config)
     if isinstance(config, transformers.Mistral3Config):
         return transformers.Mistral3ForConditionalGeneration(config)
+    if isinstance(config, transformers.LlavaConfig):
+        return transformers.LlavaForConditionalGeneration(config)
     return None
 
 
