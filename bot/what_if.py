@@ -27,8 +27,60 @@ class Variant:
     text: str  # the question that asks for it
 
 
+# For a training question: the other methods, checkpointing, micro-batches, sequence lengths.
+METHODS = ("full", "lora", "qlora")
+MICRO_BATCHES = (4, 8)
+SEQ_LENS = (4096, 8192)
+TRAINING_CARDS = ("H100-80GB", "A100-80GB", "L40S-48GB", "RTX-4090-24GB")
+
+
+def training_variants(query: Query) -> list[Variant]:
+    options = query.training
+    found: list[Variant] = []
+    for method in METHODS:
+        if method != options.method:
+            adapter = method != "full"
+            changed = replace(
+                options,
+                method=method,
+                adapter=None,
+                rank=options.rank if adapter else None,
+                targets=options.targets if adapter else None,
+            )
+            labelled = {"full": "full fine-tune", "lora": "LoRA", "qlora": "QLoRA"}[method]
+            # a format given for one method may contradict another (QLoRA is 4-bit)
+            asked = replace(query, training=changed, precision_given=False)
+            found.append(Variant("method", labelled, query_as_text(asked)))
+    if options.gradient_checkpointing is None and not options.uses_adapters:  # else on already
+        changed = replace(options, gradient_checkpointing=True)
+        found.append(
+            Variant("gc", "gradient checkpointing", query_as_text(replace(query, training=changed)))
+        )
+    for batch in MICRO_BATCHES:
+        if batch != options.micro_batch:
+            changed = replace(options, micro_batch=batch)
+            found.append(
+                Variant("batch", f"batch={batch}", query_as_text(replace(query, training=changed)))
+            )
+    for tokens in SEQ_LENS:
+        if tokens != options.seq_len:
+            changed = replace(options, seq_len=tokens)
+            workload = replace(query.workload, context_tokens=tokens)
+            asked = replace(query, training=changed, workload=workload)
+            found.append(Variant("seq", f"seq={tokens:,}", query_as_text(asked)))
+    count = query.gpus[0].count if len(query.gpus) == 1 else None
+    for name in TRAINING_CARDS:
+        if {name} != {request.gpu.name for request in query.gpus}:
+            changed = replace(query, gpus=(GpuRequest(find_gpu(name), count),), compare_all=False)
+            where = f"{count} × {name}" if count else name
+            found.append(Variant("card", f"on {where}", query_as_text(changed)))
+    return found
+
+
 def variants(query: Query) -> list[Variant]:
     """One variant per choice that differs from what was asked."""
+    if query.training is not None:
+        return training_variants(query)
     found: list[Variant] = []
     for name in FORMATS:
         precision = find_precision(name)

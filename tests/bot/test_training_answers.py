@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from bot.what_if import query_as_text, variants
+from estimator import estimate, parse
 from estimator.__main__ import main
 
 EXAMPLES = {
@@ -62,3 +64,13 @@ def test_bad_training_input_gets_its_message(slack, text, capsys):
     assert BAD[text] in capsys.readouterr().err
     answer = slack.command(text).json()
     assert BAD[text] in json.dumps(answer, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("text", EXAMPLES)
+def test_what_if_buttons_ask_training_questions(text):
+    query = parse(text)
+    assert estimate(query_as_text(query)).training.setup == estimate(text).training.setup
+    found = variants(query)
+    assert {variant.dimension for variant in found} >= {"method", "batch", "seq", "card"}
+    for variant in found:
+        assert estimate(variant.text).training is not None, variant
