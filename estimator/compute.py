@@ -9,6 +9,7 @@ from estimator.estimate import Estimate, GpuPlan
 from estimator.gpus import ALL_GPUS, DEFAULT_GPUS
 from estimator.memory import Footprint, footprint
 from estimator.plan import gpu_plan, inverse, max_sequences
+from estimator.precisions import find_precision
 from estimator.query import GpuRequest, Query
 from estimator.side_by_side import formats_side_by_side
 from estimator.training_answer import estimate_training
@@ -69,6 +70,8 @@ def _estimate_one(query: Query) -> Estimate:
     if query.training is not None:
         return estimate_training(query, query.training)
     engine = engine_for(query)
+    if engine.default_format and not query.precision_given:
+        query = replace(query, precision=find_precision(engine.default_format))
     requests = _requests(query, engine)
     # The machine the answer leads with: its first card's reserve is the one shown, and Ollama
     # sizes its default context by its memory.

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from estimator.engine import RULE_OF_THUMB_OVERHEAD, Engine, Layout
 from estimator.estimate import GpuPlan, Inverse, Part
+from estimator.gguf import UD_BASE
 from estimator.gpus import Gpu
 from estimator.memory import Footprint
 from estimator.query import Query
@@ -61,7 +62,13 @@ def assumptions(
     model = query.model
     precision = query.precision
     if not query.precision_given:
-        if model:
+        engine = planning.engine
+        if engine.default_format and precision.name == engine.default_format:
+            notes.append(
+                f"No precision given: {engine.name}'s library default, {precision.name} "
+                f"(as `ollama pull` fetches); name another format to change it."
+            )
+        elif model:
             notes.append(f"No precision given: the model's native {precision.name}.")
         else:
             notes.append("No precision given: 16-bit weights (fp16/bf16).")
@@ -75,7 +82,13 @@ def assumptions(
             f"Architecture unknown: KV cache computed as for {footprint.kv_model.display_name}, the "
             "catalog model closest in size. Name the model for exact figures."
         )
-    if model and precision.scope != "all" and precision.bits < 16:
+    if model and precision.scope == "ffn-inner":
+        notes.append(
+            f"{precision.name}: Meta's own FP8 checkpoint keeps attention, the first and last "
+            "blocks, the embeddings and lm_head in BF16; only the other blocks' feed-forward "
+            "layers are FP8, so it is well over params × 1 byte."
+        )
+    elif model and precision.scope != "all" and precision.bits < 16:
         kept = (
             "all but the expert weights"
             if precision.scope == "experts" and model.is_moe
@@ -155,6 +168,9 @@ def parts(query: Query, footprint: Footprint) -> tuple[Part, ...]:
 def weights_sentence(query: Query, footprint: Footprint) -> str:
     """'4.82 bits per weight: Q4_K 72 %, Q6_K 27 % (llama.cpp's q4_k_m mix, tensor by tensor)'."""
     size = footprint.gguf
+    if query.precision.scope == "ffn-inner" and query.params:
+        average = footprint.weights_bytes * 8 / query.params
+        return f"{average:.2f} bits per weight on average: inner FFN at 8 bits, the rest BF16"
     if size is None:
         return f"{query.precision.bits_label} per weight"
     total = sum(size.types.values())
@@ -162,9 +178,16 @@ def weights_sentence(query: Query, footprint: Footprint) -> str:
     mix = ", ".join(
         f"{kind} {elements / total:.0%}" for kind, elements in shares if elements * 100 >= total
     )
+    name = query.precision.name
+    if name in UD_BASE:
+        return (
+            f"{float(size.bits_per_weight):.2f} bits per weight: {mix}, as llama.cpp's "
+            f"{UD_BASE[name]} mix; {name.upper()} is Unsloth's dynamic quant, whose per-tensor "
+            "types Unsloth picks per model (its file can differ by a few %)"
+        )
     return (
         f"{float(size.bits_per_weight):.2f} bits per weight: {mix} "
-        f"(llama.cpp's {query.precision.name} mix, tensor by tensor)"
+        f"(llama.cpp's {name} mix, tensor by tensor)"
     )
 
 

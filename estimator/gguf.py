@@ -78,6 +78,11 @@ FTYPE_DEFAULT: dict[str, str] = {
     "tq1_0": "TQ1_0",
     "tq2_0": "TQ2_0",
 }
+# Unsloth's dynamic quants (UD-*): no published rule, so the llama.cpp mix of the same letter.
+UD_BASE = {
+    "ud-q8_k_xl": "q8_0", "ud-q6_k_xl": "q6_k", "ud-q5_k_xl": "q5_k_m", "ud-q4_k_xl": "q4_k_m",
+    "ud-q3_k_xl": "q3_k_m", "ud-q2_k_xl": "q2_k", "ud-iq2_xxs": "iq2_xxs", "ud-iq1_s": "iq1_s",
+}  # fmt: skip
 _IQ2_AND_BELOW = {"iq2_xxs", "iq2_xs", "iq1_s", "iq2_s", "iq2_m", "iq1_m"}
 # tensor_type_fallback: a row length the block does not divide takes a 32-wide type instead.
 _FALLBACK = {
@@ -89,7 +94,7 @@ _FALLBACK = {
 
 
 def is_gguf_format(name: str) -> bool:
-    return name in FTYPE_DEFAULT and name not in ("fp16", "f16", "bf16")
+    return name in UD_BASE or (name in FTYPE_DEFAULT and name not in ("fp16", "f16", "bf16"))
 
 
 @dataclass(frozen=True)
@@ -349,6 +354,7 @@ class GgufSize:
 
 
 def gguf_size(model: Model, ftype: str) -> GgufSize:
+    ftype = UD_BASE.get(ftype, ftype)
     counters = {"attn_v": 0, "ffn_down": 0}
     layers = [0] * model.layers
     token_embd = output = 0

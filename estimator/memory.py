@@ -29,6 +29,8 @@ def weights_bytes(params: int, precision: Precision, model: Model | None) -> int
     count those parts at 16 bits."""
     if model is None or precision.scope == "all" or precision.bits >= UNQUANTISED_BITS:
         return math.ceil(params * precision.bits / BITS_PER_BYTE)
+    if precision.scope == "ffn-inner":
+        return _ffn_inner_bytes(params, precision, model)
     groups = model.param_groups()
     if precision.scope == "experts" and groups.experts:
         quantised = groups.experts
@@ -37,6 +39,17 @@ def weights_bytes(params: int, precision: Precision, model: Model | None) -> int
     # The published total, not the computed one, so that the whole adds up to what people quote.
     unquantised = params - quantised
     return math.ceil((quantised * precision.bits + unquantised * UNQUANTISED_BITS) / BITS_PER_BYTE)
+
+
+def _ffn_inner_bytes(params: int, precision: Precision, model: Model) -> int:
+    """Meta's FP8 of Llama 3.1 405B: the feed-forward matrices of every block but the first and
+    the last at 8 bits with one fp32 scale per output row (FBGEMM row-wise), the rest BF16."""
+    inner = model.layers - 2
+    mlp = [linear for linear in model.linear_layers() if linear.name.startswith("mlp.")]
+    quantised = sum(linear.in_features * linear.out_features for linear in mlp) * inner
+    scales = sum(linear.out_features for linear in mlp) * inner * 4
+    unquantised = params - quantised
+    return math.ceil(quantised * precision.bits / BITS_PER_BYTE) + scales + unquantised * 2
 
 
 def allowance_bytes(weights: int) -> int:

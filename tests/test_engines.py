@@ -209,3 +209,36 @@ def test_a_gguf_answer_counts_the_file_not_an_average_bits_per_weight():
     assert (
         answer.weights_bytes == gguf_size(find_model("llama-3.1-70b").model, "q4_k_m").total_bytes
     )
+
+
+def test_metas_fp8_405b_keeps_attention_and_the_outer_blocks_in_bf16():
+    model = find_model("llama-3.1-405b").model
+    answer = ask("llama-3.1-405b meta fp8")
+    # 124 inner blocks x 3 x 16,384 x 53,248 FFN weights at 1 byte (+ a 4-byte scale per
+    # output row), the other 81.3 B parameters at 2 bytes
+    ffn = 124 * 3 * 16_384 * 53_248
+    scales = 124 * (2 * 53_248 + 16_384) * 4
+    assert answer.weights_bytes == ffn + scales + (model.params - ffn) * 2
+    assert answer.weights_bytes > 1.19 * ask("llama-3.1-405b fp8").weights_bytes
+    assert any("Meta's own FP8 checkpoint" in note for note in answer.assumptions)
+
+
+def test_unsloth_dynamic_quants_are_named_as_such():
+    answer = ask("llama-3.1-8b UD-Q4_K_XL ctx=8k")
+    assert answer.engine is LLAMA_CPP
+    assert answer.weights_bytes == gguf_size(find_model("llama-3.1-8b").model, "q4_k_m").total_bytes
+    [weights] = [part for part in answer.parts if part.name == "weights"]
+    assert "Unsloth's dynamic quant" in weights.sentence
+
+
+def test_ollama_serves_its_library_default_format_when_none_is_named():
+    answer = ask("qwen3-30b-a3b on rtx 4090", "ollama")
+    assert answer.query.precision.name == "q4_k_m"
+    assert any("Ollama's library default" in note for note in answer.assumptions)
+
+
+def test_the_json_gives_gpu_layers_for_llama_cpp_cards():
+    answer = to_json_dict(ask("llama-3.1-70b q4_k_m ctx=8k on 1x rtx 4090"))
+    [card] = answer["gpus"]
+    assert 0 < card["gpu_layers"] < 81 and card["system_ram_bytes"] > 0
+    assert f"-ngl {card['gpu_layers']}" in card["serve_command"]

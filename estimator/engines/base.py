@@ -110,6 +110,8 @@ class Engine:
 
     # What the "runtime reserve" line of an answer says the reserve is for.
     reserve_note: str = "per GPU: CUDA context, activations"
+    # The weight format served when the question names none (None: the model's native one).
+    default_format: str | None = None
     # The KV cache's page: a sequence holds whole pages of this many tokens.
     block_tokens: int = 1
     # The end of "does not fit any layout <engine> accepts, ...".

@@ -14,6 +14,7 @@ from estimator.tables import load_table
 class Ollama(LlamaCpp):
     context_tiers: tuple[tuple[int, int], ...] = ()
     num_parallel: int = 1
+    default_format: str | None = None
 
     def default_context(self, model, gpus) -> int | None:
         vram = sum(self.device_bytes(gpu) for gpu in gpus)
@@ -60,4 +61,5 @@ def load() -> Ollama:
     fields.update(key="ollama", name=row["name"], version=row["version"])
     fields.update(aliases=tuple(row["aliases"]), num_parallel=row["num_parallel"])
     fields["context_tiers"] = tuple(tuple(tier) for tier in row["default_context_tiers"])
+    fields["default_format"] = row["default_format"]
     return Ollama(**fields)
