@@ -52,6 +52,10 @@ class GpuPlan:
     recommendation: str = ""
     verdict: str | None = None
     min_count_reason: str | None = None
+    # One card of the recommended layout, part by part (weights, KV cache, the engine's
+    # reserve), then its free room within the engine's share of the card and what the engine
+    # keeps back: they add up to the card's memory (the bars in the answers draw them).
+    card_parts: tuple[Part, ...] = ()
     # What the engine keeps per GPU besides weights and KV cache (None: the 20 % rule).
     reserve_bytes_per_gpu: int | None = None
     # llama.cpp / Ollama: -ngl, of total_layers (the repeating layers + the output layer), and

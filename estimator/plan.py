@@ -9,7 +9,7 @@ usable are the engine profile's rules (estimator/engines/); this module only sea
 from estimator.engine import Layout
 from estimator.engines.llamacpp import LlamaCpp
 from estimator.errors import QueryError
-from estimator.estimate import GpuPlan, Inverse
+from estimator.estimate import GpuPlan, Inverse, Part
 from estimator.gpus import Gpu
 from estimator.memory import Footprint
 from estimator.query import GpuRequest, Query
@@ -83,6 +83,28 @@ def gpu_plan(
         total_layers=footprint.kv_model.layers + 1 if gpu_layers is not None else None,
         system_ram_bytes=offload.system_ram_bytes if offload else None,
         dp_attention=bool(chosen and chosen.dp_attention),
+        card_parts=card_parts(footprint, chosen, gpu) if chosen and not offload else (),
+    )
+
+
+def card_parts(footprint: Footprint, layout: Layout, gpu: Gpu) -> tuple[Part, ...]:
+    """One GPU of `layout`, part by part: its shard of the weights, its KV cache, the rest of
+    what the engine counts on it (its reserve, compute buffers; the 20 % allowance when no
+    workload is known), its free room, and what the engine keeps back of the card."""
+    engine = footprint.engine
+    held = engine.per_gpu_bytes(footprint, gpu, layout)
+    usable = engine.usable_bytes(gpu, layout, footprint.kv_model)
+    weights = -(-engine.gpu_weights_bytes(footprint) // layout.gpus)
+    kv = 0 if footprint.uses_allowance else engine.kv_bytes(footprint, layout)
+    rest = ("overhead", "its share of the 20 % allowance")
+    if not footprint.uses_allowance:
+        rest = ("runtime reserve", engine.reserve_note)
+    return (
+        Part("weights", weights, "its shard of the weights"),
+        Part("KV cache", kv, "its share of the KV cache"),
+        Part(rest[0], held - weights - kv, rest[1]),
+        Part("free", usable - held, f"room left in what {engine.name} uses of the card"),
+        Part("kept back", gpu.memory_bytes - usable, f"what {engine.name} leaves unused"),
     )
 
 

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.render.bars import LEGEND, card_bar
 from bot.render.mrkdwn import (
     CONTEXT_ELEMENTS_MAX,
     FIELD_TEXT_MAX,
@@ -63,6 +64,12 @@ def answer_blocks(
     blocks.append(SectionBlock(fields=[_field(part) for part in estimate.parts]))
     blocks.append(DividerBlock())
     card_lines = [_card_line(plan, estimate.recommended_by) for plan in estimate.gpus]
+    bars = [card_bar(plan) for plan in estimate.gpus]  # one card of each, at a glance
+    if any(bars):
+        card_lines = [
+            f"{line}\n   {bar}" if bar else line for line, bar in zip(card_lines, bars, strict=True)
+        ]
+        card_lines.append(f"_{LEGEND}_")
     blocks.extend(_sections(["*Cards*", *card_lines]))
     if estimate.side_by_side:
         rows = [

@@ -5,6 +5,7 @@ import re
 _BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
 _CODE_BLOCK = re.compile(r"\n?```(.*?)```", re.DOTALL)
 _MENTION = re.compile(r"<@(\w+)(?:\|([^>]*))?>")
+_ITALIC = re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])")
 _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]*)>")
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
@@ -63,6 +64,7 @@ def _plain(mrkdwn: str, names: dict[str, str] | None) -> str:
         lambda m: "".join("\n    " + line for line in m.group(1).splitlines()), mrkdwn
     )
     text = _BOLD.sub(r"\1", text)
+    text = _ITALIC.sub(r"\1", text)
     text = _LINK.sub(r"\2 (\1)", text)
     text = _MENTION.sub(
         lambda m: "@" + (names or {}).get(m.group(1), m.group(2) or m.group(1)), text
