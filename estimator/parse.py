@@ -216,7 +216,7 @@ def _bits(bits: Fraction) -> Precision:
 
 def capacity_gpu(memory_bytes: int) -> Gpu:
     """A card known only by its memory ('a 24GB card', '16 gigs of vram'): the figure as said."""
-    shown = f"{Decimal(memory_bytes) / 10**9:f}".rstrip("0").rstrip(".")
+    shown = format((Decimal(memory_bytes) / 10**9).normalize(), "f")  # 80, 24.5
     return Gpu(
         name=f"{shown} GB card",
         memory_bytes=memory_bytes,
@@ -324,7 +324,7 @@ def _gpu(said: _Said, g: dict, token: str, at: int) -> None:
 
 def _capacity(said: _Said, g: dict, token: str, at: int) -> None:
     memory = _capacity_bytes(g["cap"], g["unit"])
-    raw = g.get("n") or g.get("w") or "1"
+    raw = g.get("n") or g.get("m") or g.get("w") or "1"
     count = None if g.get("ask") is not None else _count(raw, "GPUs", MAX_GPUS)
     said.gpus.append(GpuRequest(capacity_gpu(memory), count, capacity_only=True))
 
@@ -377,7 +377,9 @@ def _versus(said: _Said, g: dict, token: str, at: int) -> None:
 def _task(said: _Said, g: dict, token: str, at: int) -> None:
     method = _TASKS[_word_key(token)]
     pair = {said.task, method}
-    if said.task in (None, method):
+    if method == _TRAINING:  # 'fine-tune' beside a method names that method
+        said.task = said.task or method
+    elif said.task in (None, method, _TRAINING):
         said.task = method
     elif "dpo" in pair and pair & {"lora", "qlora"}:  # DPO with LoRA/QLoRA adapters
         said.task = "dpo"
@@ -429,12 +431,14 @@ TOKENS: tuple[TokenKind, ...] = (
     TokenKind("negative", rf"(?<![a-z0-9])-\s*{_NUM}", _refuse_negative),
     TokenKind(
         "max_context",
-        rf"max(?:imum)?[\s_-]*(?:ctx|context(?:[\s_-]*(?:length|len))?|tokens){_END}|最大上下文(?:长度)?",
+        rf"max(?:imum)?[\s_-]*(?:ctx|context(?:[\s_-]*(?:length|len))?|tokens){_END}|最大上下文(?:长度)?"
+        r"|how\s+(?:much|long(?:\s+a)?)\s+(?:ctx|context)(?![a-z])",
         _solve("context"),
     ),
     TokenKind(
         "max_users",
         rf"max(?:imum)?[\s_-]*(?:users|batch|sequences|seqs|concurrency|requests){_END}"
+        r"|how\s+many\s+(?:concurrent\s+|parallel\s+)?(?:users|requests|sequences)(?![a-z])"
         r"|最大并发(?:数)?|最多(?:多少)?(?:个)?(?:用户|并发)",
         _solve("users"),
     ),
@@ -492,7 +496,7 @@ TOKENS: tuple[TokenKind, ...] = (
     ),
     TokenKind(
         "capacity",
-        rf"(?:how\s+many\s+(?P<ask>))?(?:(?P<n>\d+)(?:\s*x\s*|\s+)|(?P<w>{_COUNT_WORD})\s+)?"
+        rf"(?:how\s+many\s+(?P<ask>))?(?:(?P<n>\d+)\s*x\s*|(?P<m>\d{{1,2}})\s+|(?P<w>{_COUNT_WORD})\s+)?"
         rf"(?P<cap>{_NUM})\s*"
         r"(?P<unit>gib|gb|tb|gigabytes?|gigs?|g)(?:\s+(?:of\s+)?(?:vram|memory|gpu|显存))?(?![a-z0-9_])",
         _capacity,
@@ -790,6 +794,7 @@ def _resolve(reading: _Reading, names: NameIndex, has_core: bool):
             )
     if said.problems:
         raise said.problems[0]
+    _card_numbers(said)
     if said.numbers:
         raise QueryError(
             f"'{said.numbers[0][0]}' what? Write 70B for 70 billion parameters, ctx=8k, or 4 users."
@@ -802,8 +807,39 @@ def _resolve(reading: _Reading, names: NameIndex, has_core: bool):
     return model, note
 
 
+_CARD_MAKERS = frozenset(("rtx", "gtx", "rx", "geforce", "radeon", "quadro", "tesla", "arc"))
+_CARD_NUMBER = re.compile(r"[1-9]\d{2,3}")  # 3060, 7900, 780: a card's model number
+_GEFORCE = re.compile(r"[1-5]0[5-9]0")  # 1080, 2070, 3060, 4060, 5080: GeForce cards
+
+
+def _card_numbers(said: _Said) -> None:
+    """'rtx 3060', '3060 12gb': a card not in the catalog. With its memory said, the memory is
+    the card and the name is left unused; without it, the refusal asks for the memory."""
+    for number, at in list(said.numbers):
+        maker = next((w for w, start in said.unknown if start + len(w) + 1 == at), None)
+        capacity = any(request.capacity_only for request in said.gpus)
+        geforce = _GEFORCE.fullmatch(number) is not None
+        if not _CARD_NUMBER.fullmatch(number) or not (capacity or geforce or maker in _CARD_MAKERS):
+            continue
+        if not capacity:
+            name = f"{maker} {number}" if maker in _CARD_MAKERS else number
+            raise QueryError(
+                f"I don't know the card '{name}'. Say its memory instead ('a 12GB card'), "
+                "or pick a card I know (compare lists them).",
+                example="13B int4 on a 12GB card",
+            )
+        said.numbers.remove((number, at))
+        said.unknown.append((number, at))
+        said.unknown.sort(key=lambda word: word[1])
+
+
 def _words_left(said: _Said) -> list[str]:
     return [word for word, _ in said.unknown]
+
+
+_TRAINING = (
+    "fine-tune"  # training said in general (data/words.toml): full, unless a method is named
+)
 
 
 def _training_options(said: _Said) -> TrainingOptions | None:
@@ -812,7 +848,7 @@ def _training_options(said: _Said) -> TrainingOptions | None:
     if said.task is None and not said.training:
         return None
     return TrainingOptions(
-        method=said.task or "full",
+        method="full" if said.task in (None, _TRAINING) else said.task,
         micro_batch=None if said.sequences is None else read_micro_batch(str(said.sequences)),
         seq_len=None if said.context_tokens is None else read_seq_len(said.context_tokens),
         **said.training,

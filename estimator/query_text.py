@@ -34,9 +34,7 @@ def _precision(precision: Precision) -> str:
 
 def _gpu(request: GpuRequest) -> str:
     if request.capacity_only:
-        gigabytes = f"{Decimal(request.gpu.memory_bytes) / 10**9:f}"
-        name = gigabytes.rstrip("0").rstrip(".") if "." in gigabytes else gigabytes
-        name = f"{name} GB"
+        name = format((Decimal(request.gpu.memory_bytes) / 10**9).normalize(), "f") + " GB"
     else:
         name = request.gpu.name
     if request.count is None:  # 'a 24 GB card' is one card; how many is asked in words

@@ -265,3 +265,49 @@ def test_a_hub_repo_not_in_the_catalog_is_recognised(text, repo, revision):
 def test_a_catalog_repo_is_the_catalog_model():
     query = parse("meta-llama/Llama-3.1-70B-Instruct fp16")
     assert (query.model.key, query.hub_repo) == ("llama-3.1-70b", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "memory_bytes", "unused"),
+    [
+        ("is 80GB enough for a 70b model in 8 bit", 80 * B, ()),
+        ("run phi-4 on a 3060 12gb", 12 * B, ("3060",)),
+        ("phi-4 on rtx 3060 with 12GB", 12 * B, ("rtx", "3060")),
+    ],
+)
+def test_a_card_not_in_the_catalog_with_its_memory_is_that_memory(text, memory_bytes, unused):
+    query = parse(text)
+    assert [r.gpu.memory_bytes for r in query.gpus] == [memory_bytes]
+    assert query.ignored_words == unused
+
+
+@pytest.mark.parametrize("text", ["phi-4 on an rtx 3060", "13b on a 3080"])
+def test_a_card_not_in_the_catalog_without_its_memory_asks_for_it(text):
+    with pytest.raises(QueryError, match="Say its memory instead") as caught:
+        parse(text)
+    parse(caught.value.example)
+
+
+@pytest.mark.parametrize(
+    ("text", "solve"),
+    [
+        ("how many users can 2 h100 serve llama-3.1-70b at 8k", "users"),
+        ("how much context fits llama-3.1-8b on one l4", "context"),
+        ("how long a context for llama-3.1-8b on one l4", "context"),
+    ],
+)
+def test_inverse_questions_as_people_ask_them(text, solve):
+    assert parse(text).solve_for == solve
+
+
+@pytest.mark.parametrize(
+    ("text", "method"),
+    [
+        ("Qwen2.5-7B LoRA 微调 需要多大显存", "lora"),
+        ("fine-tune llama-3.1-8b with qlora", "qlora"),
+        ("sft llama-3.1-8b with lora rank=8", "lora"),
+        ("7B 微调", "full"),
+    ],
+)
+def test_training_said_in_general_yields_to_the_method_named(text, method):
+    assert parse(text).task == method

@@ -29,7 +29,8 @@ def test_a_thread_of_follow_ups(slack, web_api, mention):
         slack, web_api, mention, "llama-3.1-70b ctx=8k on 2x h100", "1700003000.000200"
     )
     assert (
-        first.params["metadata"]["event_payload"]["query"] == "llama-3.1-70b ctx=8192 on 2x H100-80GB"
+        first.params["metadata"]["event_payload"]["query"]
+        == "llama-3.1-70b ctx=8192 on 2x H100-80GB"
     )
     steps = [
         ("same with int4", "llama-3.1-70b int4 ctx=8192 on 2x H100-80GB"),
