@@ -13,6 +13,7 @@ README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     "command",
     [
         ["-m", "estimator", "70B", "fp16"],
+        ["-m", "estimator", "llama-3.1-70b", "q4_k_m", "ctx=8k", "on", "1x", "rtx", "4090"],
         [
             "-m",
             "bot",
@@ -22,7 +23,7 @@ README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
         ["-m", "estimator", "bge-m3 fp16 on t4"],
         ["-m", "estimator", "lora", "mistral", "7b", "on", "one", "L4"],
     ],
-    ids=["cli", "slack-local", "embedding", "fine-tuning"],
+    ids=["cli", "cli-llama-cpp-offload", "slack-local", "embedding", "fine-tuning"],
 )
 def test_example_answer_is_current(command):
     printed = subprocess.run(
