@@ -37,6 +37,7 @@ HELP_EXAMPLES: tuple[tuple[str, str], ...] = (
     ("llama-3.1-8b 32k ctx 16 users", "a known model, with its KV cache for 16 × 32k tokens"),
     ("70B fp16 on 2x h100", "does it fit on two H100s?"),
     ("max ctx 70B int4 on 1x h100", "the longest context that fits"),
+    ("llama-3.1-8b lora on 1x l4", "fine-tuning: memory per GPU, the cards, a launch line"),
 )
 SORRY = "Sorry, something went wrong on my side while answering that; it has been logged."
 # Slack message metadata on the bot's answers: the question as text, read back from a thread

@@ -10,6 +10,7 @@ Formulas (../shared/reference/FACTS.md "Training / fine-tuning", data/training.t
 All sizes are exact integers of bytes, rounded up once where a fraction appears.
 """
 
+import functools
 import math
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -181,7 +182,13 @@ class TrainingSetup:
         )
 
     def per_gpu(self, sharding: Sharding, gpu_count: int) -> "TrainingParts":
-        return shard(self.replica(), sharding, gpu_count, self.model.layers)
+        return shard(_replica(self), sharding, gpu_count, self.model.layers)
+
+
+# A plan asks for the same replica at every count it tries (a bisection per card).
+@functools.lru_cache(maxsize=256)
+def _replica(setup: TrainingSetup) -> "TrainingParts":
+    return setup.replica()
 
 
 @dataclass(frozen=True)
