@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import adversarial, http_load, in_process, startup
+from bench import adversarial, http_load, in_process, slow_clients, startup
 from bench.machine import cpu_check_ms, machine_facts
 from bot.web_api_stub import SlackWebApiStub
 
@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> None:
             counts["workers"],
             counts["rounds"],
         )
+        checks.append(cpu_check_ms())
+        results["slow_clients"] = slow_clients.run(web_api, counts["workers"])
     checks.append(cpu_check_ms())
     results["bench_wall_s"] = round(time.perf_counter() - started, 1)
     RESULTS.parent.mkdir(exist_ok=True)
@@ -77,6 +79,7 @@ def main(argv: list[str] | None = None) -> None:
 def table(r: dict) -> str:
     m, ip, adv, st, http = r["machine"], r["in_process"], r["adversarial"], r["startup"], r["http"]
     ours, bare, one, events = http["ours"], http["bare"], http["ours_1_worker"], http["mentions"]
+    slow, sync = r["slow_clients"]["procfile"], r["slow_clients"]["sync_workers"]
     rounds, clients, workers = http["rounds"], ours["clients"], ours["workers"]
     n = ours["requested"] // rounds
     first_ours, first_bare = st["first_answer"]["ours"], st["first_answer"]["bare"]
@@ -127,6 +130,10 @@ def table(r: dict) -> str:
         ("  mentions answered / lost / doubled",
          f"{events['answers_posted']} / {events['lost_answers']} / {events['duplicate_answers']}",
          "", "", "all / 0 / 0", met(delivered and events["errors"] == 0)),
+        (f"7 {slow['slow_clients']} slow clients: real /vram in {slow['deadline_s']:g} s⁵",
+         slow_clients.summary(slow), "", "", "all, < 3 s",
+         met(slow["answered"] == slow["real_requests"] and (slow["max_s"] or 99) < 3)),
+        ("  the same with gunicorn's sync workers", slow_clients.summary(sync), "", "", "", ""),
     ]  # fmt: skip
     header = ("", "ours", "bare", "ratio²", "goal", "met")
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
@@ -149,6 +156,8 @@ def table(r: dict) -> str:
         f"RSS and PSS from the last run.",
         "⁴ the same pure-Python loop, timed between the phases: on a shared VM, when it is "
         "slower, so is everything else.",
+        "⁵ each slow client sends its headers one byte every "
+        f"{slow_clients.BYTE_EVERY_S:g} s and never finishes; 5 signed /vram meanwhile.",
         f"slowest adversarial input: estimate '{adv['estimate']['slowest']}', "
         f"dispatch '{adv['dispatch']['slowest']}'.",
     ]

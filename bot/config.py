@@ -11,7 +11,7 @@ import os
 import random
 import time
 from collections.abc import Mapping
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.error import URLError
 
@@ -28,9 +28,13 @@ from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryInterv
 
 log = logging.getLogger("vram.bot")
 
-# A reply is posted after the ack, on Bolt's thread pool: a slow Web API delays that reply
-# only, but a hung one would hold a pool thread, hence a timeout well under slack_sdk's 30 s.
-API_TIMEOUT_S = 10.0
+# A reply is posted after the ack, on a pool of REPLY_THREADS threads: a slow Web API call
+# holds one of them until it answers or API_TIMEOUT_S passes (slack_sdk's default is 30 s).
+# With Bolt's 5 threads and 10 s, 5 hanging posts held up every other reply for 10 s; with 32
+# and 5 s, 32 posts must hang at once to delay an unrelated reply, and then by at most 5 s.
+# The threads are idle until used; under gevent (bot.gunicorn_config) they are greenlets.
+API_TIMEOUT_S = 5.0
+REPLY_THREADS = 32
 RETRY_BACKOFF_S = 0.5  # then 1 s, each plus up to this much jitter
 MAX_RETRY_AFTER_S = 10  # a longer Retry-After is not waited for: the reply would be stale
 
@@ -134,6 +138,8 @@ def new_bolt_app(
     chat.postMessage) is registered as a lazy listener, which Bolt runs on its thread pool
     after acknowledging.
     """
+    if listener_executor is None:
+        listener_executor = ThreadPoolExecutor(REPLY_THREADS, thread_name_prefix="vram-reply")
     try:
         return App(
             name=name,
