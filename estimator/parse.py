@@ -149,7 +149,12 @@ def normalise(text: str) -> str:
     return _normalise_case(unicodedata.normalize("NFKC", text)).casefold()
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _normalise_case(text: str) -> str:
+    if text.isascii():  # the usual question: only ASCII control characters to replace
+        return _ASCII_CONTROL.sub(" ", text)
     text = text.replace("×", "x")
     return "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
 
@@ -704,8 +709,10 @@ class _Reading:
     hub: tuple[str, str | None] | None
 
 
-def _read(text: str, names: NameIndex) -> _Reading:
+def _read(text: str, names: NameIndex, question: bool = True) -> _Reading:
     normalised = normalise(text).strip()
+    if question and not normalised:
+        raise QueryError("Tell me a model size or name.")
     model, note, hub = None, None, None
     found = names.find_model(normalised)
     if found is not None:
@@ -859,8 +866,6 @@ def parse(text: str, names: NameIndex | None = None) -> Query:
     """Understand a question like '70B fp16', 'llama-3.1-70b int4 ctx=32k users=20 on 2x h100',
     'can we run qwen3-32b on two h100s?', '部署 Llama 3.1 70B 需要几张 H100'."""
     _check_length(text)
-    if not normalise(text).strip():
-        raise QueryError("Tell me a model size or name.")
     names = names or model_names.CATALOG
     reading = _read(text, names)
     said = reading.said
@@ -928,7 +933,7 @@ def parse_follow_up(text: str, previous: Query, names: NameIndex | None = None) 
     A new model or size keeps the rest of the question (and the format, if one was given)."""
     _check_length(text)
     names = names or model_names.CATALOG
-    reading = _read(text, names)
+    reading = _read(text, names, question=False)
     said = reading.said
     model, note = _resolve(reading, names, has_core=True)
     words = _words_left(said)
