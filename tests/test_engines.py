@@ -76,11 +76,12 @@ def test_llama_cpp_buffers_are_what_its_log_prints(case):
     assert {kind: kinds.count(kind) for kind in set(kinds)} == case["tensor_types"]
     # llama.cpp prints MiB with two decimals: the exact bytes round to the same figure.
     assert round(size.token_embd_bytes / MIB, 2) == case["cpu_buffer_mib"]
-    query = parse(f"{case['model']} {case['format']} ctx={case['n_ctx']}")
+    query = parse(f"{case['model']} {case['format']} ctx={case.get('n_ctx', 512)}")
     planned = footprint(query, LLAMA_CPP)
     assert round(LLAMA_CPP.gpu_weights_bytes(planned) / MIB, 2) == case["gpu_buffer_mib"]
-    assert round(planned.kv_cache_bytes() / MIB, 2) == case["kv_mib"]
-    assert round(LLAMA_CPP.compute_bytes(planned) / MIB, 2) == case["compute_mib"]
+    if "kv_mib" in case:  # at -c 512: no padding, and the attention scores are small
+        assert round(planned.kv_cache_bytes() / MIB, 2) == case["kv_mib"]
+        assert round(LLAMA_CPP.compute_bytes(planned) / MIB, 2) == case["compute_mib"]
     plan = plan_for(estimate_query(replace(query, engine="llama.cpp")), "A100-80GB")
     assert plan.gpu_layers == case["gpu_layers"]
 
