@@ -1,6 +1,7 @@
 """Repositories nobody listed, sized from the Hub: the real huggingface_hub client against the
 stand-in on 127.0.0.1 (tests/hub/standin.py), every case of issue 8 §3."""
 
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -299,3 +300,10 @@ def test_a_size_given_with_a_repository_gives_way_to_its_files(hub):
     answer = estimate_text("acme/tiny-llama 70B")
     assert answer.query.params == LLAMA_3_2_1B_PARAMS
     assert any("The size given (70 B) is not used" in note for note in answer.assumptions)
+
+
+def test_no_test_can_reach_beyond_localhost():
+    with pytest.raises(OSError, match=r"127\.0\.0\.1 only"):
+        socket.getaddrinfo("huggingface.co", 443)
+    message, elapsed = refusal("acme/some-model")  # the Hub of tests/conftest.py: a closed port
+    assert message.startswith("Hugging Face could not be reached") and elapsed < 2
