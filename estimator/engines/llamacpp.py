@@ -168,6 +168,9 @@ class LlamaCpp(Engine):
 
     def gguf_file(self, query) -> str:
         model, precision = query.model, query.precision
+        files = query.hub.weight_files if query.hub else ()
+        if files and files[0].endswith(".gguf"):  # looked up on the Hub: the file itself
+            return files[0].rsplit("/", 1)[-1]
         if model is None:
             return "<your-model>.gguf"
         return f"<{model.hf_id.rsplit('/', 1)[-1]}-{precision.name.upper()}.gguf>"

@@ -121,6 +121,10 @@ def test_gguf_shards_are_summed_and_mmproj_is_not_weights(hub):
     gguf_hub(hub)
     answer = estimate_text("acme/Llama-8B-GGUF q8_0")
     assert answer.weights_bytes == 5_000_000_000 + 3_540_000_000
+    assert (
+        "llama-server -m Llama-3.1-8B-Instruct-Q8_0-00001-of-00002.gguf"
+        in answer.gpus[0].serve_command
+    )
     assert len(answer.query.hub.weight_files) == 2
     default = estimate_text("acme/Llama-8B-GGUF")
     assert default.weights_bytes == 4_920_734_016  # Q4_K_M when no quant is asked
