@@ -30,6 +30,7 @@ def _training(answer: TrainingAnswer) -> dict:
     return {
         "method": setup.method,
         "adapter": setup.adapter,
+        "base_format": setup.base_precision.name if setup.base_precision else "bf16",
         "optimizer": setup.optimizer.name,
         "micro_batch": setup.micro_batch,
         "seq_len": setup.seq_len,

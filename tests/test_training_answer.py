@@ -31,6 +31,7 @@ def test_json_contract():
     assert (training["method"], training["micro_batch"], training["seq_len"]) == ("qlora", 2, 2048)
     assert training["gradient_checkpointing"] is True and training["sharding"] == "none"
     assert training["trainable_params"] > 0
+    assert training["base_format"] == "NF4 + double quant"
     (l4,) = data["gpus"]
     assert l4["min_count"] == 1 and l4["fits_requested"] is True
     assert "--load_in_4bit" in l4["serve_command"]
