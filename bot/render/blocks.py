@@ -27,6 +27,7 @@ from bot.render.mrkdwn import (
     pack_lines,
     truncate,
 )
+from bot.render.serialise import as_dict
 from estimator.estimate import Estimate, GpuPlan, Part
 from estimator.units import format_bytes, format_gb, format_gib
 
@@ -129,7 +130,7 @@ def _fit(blocks: list[Block]) -> list[dict]:
         left_out = len(blocks) - (MAX_BLOCKS - 2)
         note = _context([f"… {left_out} more blocks left out."])
         blocks = [*blocks[: MAX_BLOCKS - 2], note, blocks[-1]]
-    return [block.to_dict() for block in blocks]
+    return as_dict(blocks)
 
 
 def help_blocks(invocation: str, examples: tuple[tuple[str, str], ...]) -> list[dict]:

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import form
+from bot.render.serialise import as_dict
 
 FORM_CALLBACK_ID = "vram_form"
 
@@ -79,7 +80,7 @@ def form_view(origin: dict) -> dict:
     ):
         if len(choices) > 1:  # only when the estimator knows more than the default
             blocks.append(_input(field, label, _select(field, list(choices)), optional=True))
-    return View(
+    view = View(
         type="modal",
         callback_id=FORM_CALLBACK_ID,
         title="Size a model",
@@ -87,7 +88,8 @@ def form_view(origin: dict) -> dict:
         close="Cancel",
         private_metadata=json.dumps(origin),
         blocks=blocks,
-    ).to_dict()
+    )
+    return as_dict(view)
 
 
 def submitted_values(view: dict) -> dict[str, str | None]:

@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.render.mrkdwn import code, escape
+from bot.render.serialise import as_dict
 from bot.render.what_if_blocks import WHAT_IF_ACTION_PREFIX
 from estimator import estimate
 from estimator.gpus import ALL_GPUS
@@ -83,7 +84,7 @@ def home_view(tried: list[dict] | None = None) -> dict:
     ]
     blocks += [HeaderBlock(text="How the numbers are made"), *_worked_example()]
     blocks.append(_context(list(SOURCES)))
-    return View(type="home", blocks=blocks[:MAX_HOME_BLOCKS]).to_dict()
+    return as_dict(View(type="home", blocks=blocks[:MAX_HOME_BLOCKS]))
 
 
 def _card_table() -> str:
