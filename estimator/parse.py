@@ -945,8 +945,33 @@ def parse_follow_up(text: str, previous: Query, names: NameIndex | None = None) 
             "cards (on 2x h100) or a model.",
             example="same with int4",
         )
+    training_said = said.training or said.sequences is not None or said.context_tokens is not None
+    if previous.training is not None and said.task is None and training_said:
+        said.task = previous.task  # 'batch=4', 'rank=64' change the training question
     changed = _query(text.strip(), said, model, note, reading.hub, words)
     return _merge(previous, changed, said, model, reading.hub)
+
+
+def _merged_training(
+    previous: TrainingOptions | None, said: TrainingOptions | None
+) -> TrainingOptions | None:
+    """A training follow-up keeps the options it does not name; LoRA's rank and targets go
+    when it asks for full training."""
+    if previous is None or said is None:
+        return said
+    kept = {
+        name: getattr(previous, name)
+        for name in ("optimizer", "micro_batch", "seq_len", "gradient_checkpointing", "sharding")
+        if getattr(said, name) is None
+    }
+    merged = replace(said, **kept)
+    if merged.uses_adapters:
+        adapter_options = {
+            "rank": merged.rank or previous.rank,
+            "targets": merged.targets or previous.targets,
+        }
+        merged = replace(merged, **adapter_options)
+    return merged
 
 
 def _merge(previous: Query, changed: Query, said: _Said, model, hub) -> Query:
@@ -971,7 +996,7 @@ def _merge(previous: Query, changed: Query, said: _Said, model, hub) -> Query:
             compare_precisions=changed.compare_precisions,
         )
     workload = previous.workload
-    if said.context_tokens is not None and changed.task == "serve":
+    if said.context_tokens is not None:  # for training, the sequence length too
         workload = replace(workload, context_tokens=said.context_tokens)
     if said.sequences is not None and changed.task == "serve":
         workload = replace(workload, sequences=said.sequences, sequences_given=True)
@@ -988,5 +1013,6 @@ def _merge(previous: Query, changed: Query, said: _Said, model, hub) -> Query:
     if said.engine:
         query = replace(query, engine=said.engine)
     if said.task:
-        query = replace(query, task=changed.task, training=changed.training)
+        training = _merged_training(previous.training, changed.training)
+        query = replace(query, task=changed.task, training=training)
     return replace(query, text=changed.text, ignored_words=changed.ignored_words)
