@@ -3,7 +3,7 @@
 from dataclasses import replace
 
 from estimator import describe
-from estimator.engine import Engine, engine_for, find_engine
+from estimator.engine import Engine, Layout, engine_for, find_engine
 from estimator.errors import QueryError
 from estimator.estimate import Estimate, GpuPlan
 from estimator.gpus import ALL_GPUS, DEFAULT_GPUS
@@ -88,6 +88,14 @@ def _estimate_one(query: Query) -> Estimate:
             plan = _what_fits(planning, plan, request, candidates)
         plans.append(_in_words(plan, query, shown, engine))
     solved = inverse(query, planning, requests[0], candidates) if query.solve_for else None
+    # The reserve shown is the one of the layout recommended on the first card (SGLang keeps
+    # more back at TP 8 with DP attention than on one GPU).
+    first = plans[0]
+    if first.tensor_parallel and not planning.uses_allowance:
+        layout = Layout(first.tensor_parallel, first.pipeline_parallel or 1, first.dp_attention)
+        reserve = engine.reserve_bytes(planning, first.gpu, layout)
+        planning = replace(planning, reserve_bytes=reserve)
+        shown = planning.shown()
     kv_cache = shown.kv_cache_bytes()
     full_kv = shown.kv_cache_bytes(windowed=False)
     # A named model, or a stand-in for a bare size with a workload; None for a bare size alone.

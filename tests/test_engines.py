@@ -243,3 +243,12 @@ def test_the_json_gives_gpu_layers_for_llama_cpp_cards():
     [card] = answer["gpus"]
     assert 0 < card["gpu_layers"] < 81 and card["system_ram_bytes"] > 0
     assert f"-ngl {card['gpu_layers']}" in card["serve_command"]
+
+
+def test_the_reserve_shown_is_the_recommended_layouts():
+    answer = ask("deepseek-v3 ctx=32k users=64 on 8x h200", "sglang")
+    plan = plan_for(answer, "H200-141GB")
+    assert answer.overhead_bytes == plan.gpu.memory_bytes - plan.usable_bytes_per_gpu
+    assert answer.overhead_bytes > SGLANG.reserve_bytes(
+        footprint(parse("deepseek-v3 ctx=32k users=64"), SGLANG), plan.gpu, Layout(1)
+    )
