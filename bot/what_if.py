@@ -85,7 +85,9 @@ def variants(query: Query) -> list[Variant]:
     for name in FORMATS:
         precision = find_precision(name)
         if precision != query.precision:
-            changed = replace(query, precision=precision, precision_given=True)
+            changed = replace(
+                query, precision=precision, precision_given=True, compare_precisions=()
+            )
             found.append(Variant("format", name, query_as_text(changed)))
     if query.solve_for != "context":
         for tokens in CONTEXTS:
