@@ -1,147 +1,33 @@
 """Text -> Query: what people type in chat, understood or refused with a clear message.
 
-The text is never handed to pint's expression parser (quadratic pre-processing, `9**9**9`
-hangs it: PINT.md §5). One table, TOKENS, lists every kind of token: its pattern, and how it
-fills the Query being built. They are tried in order at each position (one compiled regex),
-the first that matches takes the token; a new word is a new row (or an entry of
-data/words.toml). pint only converts numbers whose unit the table already knows.
+A question is read in three steps. A catalog model named anywhere is found and cut out
+(estimator.model_names), or a Hub repo id (estimator.hub_ref); the rest goes through the token
+table (estimator.parse_tokens.TOKENS: each row a pattern and how it fills what was said); then
+what was said becomes a Query: a typo or a family and a size name the model, a bare '64k'
+after a model is a context, and the words left over once a size or a model is understood do
+not block the answer (the Query lists them as ignored). A follow-up is read the same way and
+changes only what it names (`parse_follow_up`).
 
-Model names are found first (estimator.model_names) and cut out; the words left over once a
-size or a model is understood do not block the answer: the Query lists them as ignored.
+The text is never handed to pint's expression parser (quadratic pre-processing, `9**9**9`
+hangs it: PINT.md §5): numbers are read by estimator.parse_numbers with factors from the one
+registry.
 """
 
 import re
-import re._parser as sre  # to read which characters each row can begin with
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
-from fractions import Fraction
+from dataclasses import dataclass, replace
 
 from estimator import model_names
 from estimator.errors import QueryError
-from estimator.gpus import Gpu, find_gpu
 from estimator.hub_ref import find_repo_ref
 from estimator.model_names import NameIndex
-from estimator.precisions import (
-    DEFAULT_PRECISION,
-    KvFormat,
-    Precision,
-    find_kv_format,
-    find_precision,
-    precision_for_bits,
-)
-from estimator.query import GpuRequest, NameNote, Query, Workload
-from estimator.tables import load_table
-from estimator.training_options import (
-    TrainingOptions,
-    read_micro_batch,
-    read_optimizer,
-    read_rank,
-    read_seq_len,
-    read_sharding,
-    read_targets,
-)
-from estimator.units import (
-    BITS_PER_PARAM,
-    BYTE,
-    BYTES_PER_PARAM,
-    MULTIPLIERS,
-    PARAM,
-    TOKEN,
-    Quantity,
-    ureg,
-)
+from estimator.parse_numbers import MAX_QUERY_CHARS, capacity_gpu, read_context, read_params
+from estimator.parse_tokens import GENERAL_TRAINING, TOKENS, Said, TokenKind, read_tokens
+from estimator.precisions import DEFAULT_PRECISION, find_precision
+from estimator.query import NameNote, Query, Workload
+from estimator.training_options import TrainingOptions, read_micro_batch, read_seq_len
 
-MAX_QUERY_CHARS = 500
-MAX_NUMBER_DIGITS = 24
-MIN_PARAMS = 1_000_000
-MAX_PARAMS = 100 * 10**12  # 100 T: fifty times the largest model published so far
-MAX_CONTEXT_TOKENS = 100 * 2**20
-MAX_SEQUENCES = 1_000_000
-MAX_GPUS = 4096
-MAX_CAPACITY_BYTES = 10**15
-
-_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?(?:e[+-]?\d+)?"
-_END = r"(?![a-z0-9_])"
-_SIZE_WORDS = {
-    "k": "thousand",
-    "thousand": "thousand",
-    "m": "million",
-    "mn": "million",
-    "million": "million",
-    "b": "billion",
-    "bn": "billion",
-    "billion": "billion",
-    "t": "trillion",
-    "tn": "trillion",
-    "trillion": "trillion",
-    "万": "wan",
-    "亿": "yi",
-}
-# "32k context" = 32 Ki tokens = 32,768, as model cards count context.
-
-
-def _factor(unit, base) -> int:
-    """How many `base` one `unit` is, from the registry, once: a pint conversion costs ~15 µs,
-    a question has several numbers, and every factor here is a whole number."""
-    factor = Quantity(1, unit).m_as(base)
-    if factor != round(factor):
-        raise ValueError(f"{unit} is not a whole number of {base}")
-    return round(factor)
-
-
-_PARAM_FACTORS = {None: 1} | {
-    w: _factor(MULTIPLIERS[m] * PARAM, PARAM) for w, m in _SIZE_WORDS.items()
-}
-_CONTEXT_FACTORS = {
-    None: 1,
-    "k": _factor(ureg.Unit("Kitoken"), TOKEN),
-    "m": _factor(ureg.Unit("Mitoken"), TOKEN),
-}
-_CAPACITY_FACTORS = {unit: _factor(ureg.Unit(unit), BYTE) for unit in ("GB", "GiB", "TB")}
-_BIT_FACTORS = {"q_bits": 1, "bits": 1, "bytes": _factor(BYTES_PER_PARAM, BITS_PER_PARAM)}
-_WORDS = load_table("words.toml")
-
-
-def _alternation(names) -> str:
-    """Longest first, so 'q4_k_m' wins over 'q4'; spaces, '-' and '_' in a name match any of them."""
-    pieces = []
-    for name in sorted(set(names), key=len, reverse=True):
-        parts = re.split(r"[\s_\-]+", name.casefold())
-        pieces.append(r"[\s_\-]*".join(re.escape(part) for part in parts))
-    return "(?:" + "|".join(pieces) + ")"
-
-
-def _names(table: dict, key: str) -> list[str]:
-    return [alias for row in table[key] for alias in (row["name"], *row["aliases"])]
-
-
-def _index(table: dict, key: str) -> dict[str, str]:
-    return {_word_key(alias): row["name"] for row in table[key] for alias in row["aliases"]}
-
-
-def _word_key(word: str) -> str:
-    return re.sub(r"[\s_\-]+", "", word.casefold())
-
-
-_GPU = _alternation(_names(load_table("gpus.toml"), "gpu"))
-_PRECISION = _alternation(_names(load_table("precisions.toml"), "precision"))
-_KV = _alternation(_names(load_table("precisions.toml"), "kv_format"))
-_TASKS = _index(_WORDS, "task")
-_ENGINES = _index(_WORDS, "engine")
-_TASK = _alternation([a for row in _WORDS["task"] for a in row["aliases"]])
-_ENGINE = _alternation([a for row in _WORDS["engine"] for a in row["aliases"]])
-_NUMBER_WORDS = {
-    re.sub(r"[\s_\-]+", " ", word): n
-    for word, n in {**_WORDS["numbers"], **_WORDS["numbers_zh"]}.items()
-}
-_COUNT_WORD = _alternation(_WORDS["numbers"])
-_ZH_COUNT = "(?:" + "|".join(sorted(_WORDS["numbers_zh"], key=len, reverse=True)) + r"|几|\d+)"
-_ZH_FILLER = "(?:" + "|".join(map(re.escape, sorted(_WORDS["filler_zh"], key=len, reverse=True)))
-_ZH_FILLER += ")"
-_OPTIMIZER = _alternation(_names(load_table("training.toml"), "optimizer"))
-_FILLER = frozenset(_WORDS["filler"])
+__all__ = ["TOKENS", "TokenKind", "capacity_gpu", "normalise", "parse", "parse_follow_up"]
 
 
 def normalise(text: str) -> str:
@@ -157,527 +43,6 @@ def _normalise_case(text: str) -> str:
         return _ASCII_CONTROL.sub(" ", text)
     text = text.replace("×", "x")
     return "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
-
-
-# ---------------------------------------------------------------------------- numbers
-
-
-def _decimal(raw: str) -> Decimal:
-    digits = raw.replace(",", "")
-    if sum(ch.isdigit() for ch in digits) > MAX_NUMBER_DIGITS:
-        raise QueryError(f"The number {raw[:12]}… is too long for me.")
-    try:
-        value = Decimal(digits)
-    except InvalidOperation:
-        raise QueryError(f"I could not read the number '{raw}'.") from None
-    if not value.is_finite() or abs(value.adjusted()) > 30:
-        raise QueryError(f"The number '{raw}' is out of any sensible range.")
-    return value
-
-
-def _count(raw: str, what: str, maximum: int) -> int:
-    word = re.sub(r"[\s_\-]+", " ", raw.strip())
-    if word in _NUMBER_WORDS:
-        return _NUMBER_WORDS[word]
-    value = _decimal(raw)
-    if value != value.to_integral_value() or value < 1:
-        raise QueryError(f"The number of {what} must be a whole number of at least 1, not '{raw}'.")
-    if value > maximum:
-        raise QueryError(f"{raw} {what} is more than I can plan for (at most {maximum:,}).")
-    return int(value)
-
-
-def _params(raw: str, unit: str | None) -> int:
-    value = _decimal(raw)
-    params = round(value * _PARAM_FACTORS[unit])
-    shown = f"{raw}{unit or ''}"
-    if params <= 0:
-        raise QueryError(f"A model size must be more than zero, not '{shown}'.")
-    if params < MIN_PARAMS:
-        hint = " For a context length write ctx=32k." if unit in ("k", "m") else ""
-        raise QueryError(
-            f"'{shown}' is {params:,} parameters, too small for a language model.{hint}"
-        )
-    if params > MAX_PARAMS:
-        raise QueryError(
-            f"'{shown}' is {params:,} parameters, more than I can believe (at most 100T)."
-        )
-    return params
-
-
-def _context_tokens(raw: str, unit: str | None) -> int:
-    value = _decimal(raw)
-    tokens = round(value * _CONTEXT_FACTORS[unit])
-    if tokens < 1 or tokens > MAX_CONTEXT_TOKENS:
-        raise QueryError(f"A context of '{raw}{unit or ''}' tokens is out of range (1 to 100M).")
-    return tokens
-
-
-def _bits(bits: Fraction) -> Precision:
-    if not 1 <= bits <= 64:
-        raise QueryError(f"{float(bits):g} bits per weight is not a format I know (1 to 64 bits).")
-    return precision_for_bits(bits)
-
-
-def capacity_gpu(memory_bytes: int) -> Gpu:
-    """A card known only by its memory ('a 24GB card', '16 gigs of vram'): the figure as said."""
-    shown = format((Decimal(memory_bytes) / 10**9).normalize(), "f")  # 80, 24.5
-    return Gpu(
-        name=f"{shown} GB card",
-        memory_bytes=memory_bytes,
-        spec=f"{shown} GB, as asked",
-        source="the question",
-        verified=False,
-    )
-
-
-def _capacity_bytes(raw: str, unit: str) -> int:
-    unit = {"gib": "GiB", "tb": "TB"}.get(unit, "GB")  # g, gig(s), gigabytes: marketing GB
-    memory = round(_decimal(raw) * _CAPACITY_FACTORS[unit])
-    if not 10**8 <= memory <= MAX_CAPACITY_BYTES:
-        raise QueryError(f"A card of '{raw} {unit}' is out of range (0.1 GB to 1 PB).")
-    return memory
-
-
-# ---------------------------------------------------------------------------- what was said
-
-
-@dataclass
-class _Said:
-    """What the tokens said so far; refuses contradictions ('70B 8B', 'fp16 int4')."""
-
-    params: int | None = None
-    precision: Precision | None = None
-    compare_precisions: list[Precision] = field(default_factory=list)
-    context_tokens: int | None = None
-    sequences: int | None = None
-    kv_format: KvFormat | None = None
-    gpus: list[GpuRequest] = field(default_factory=list)
-    compare_all: bool = False
-    solve_for: str | None = None
-    task: str | None = None
-    engine: str | None = None
-    wants_nodes: bool = False
-    training: dict = field(default_factory=dict)
-    size_written: str | None = None  # '70B' as written, for the answer's words
-    versus: bool = False  # 'vs', 'or' seen: a second format is a comparison, not a contradiction
-    unknown: list[tuple[str, int]] = field(default_factory=list)  # (word, start)
-    numbers: list[tuple[str, int]] = field(default_factory=list)  # stray numbers: '70' what?
-    thousands: list[str] = field(default_factory=list)  # '64k': a context once a model is known
-    problems: list[QueryError] = field(default_factory=list)  # refused unless a typo explains
-
-    def set_once(self, name: str, value, label: str):
-        current = getattr(self, name)
-        if current is not None and current != value:
-            raise QueryError(f"You gave two {label}s; ask about one at a time.")
-        setattr(self, name, value)
-
-    @property
-    def anything(self) -> bool:
-        return any(
-            (
-                self.params,
-                self.precision,
-                self.context_tokens,
-                self.sequences,
-                self.kv_format,
-                self.gpus,
-                self.compare_all,
-                self.solve_for,
-                self.task,
-                self.engine,
-                self.wants_nodes,
-                self.training,
-                self.thousands,
-            )
-        )
-
-
-Fill = Callable[[_Said, dict, str, int], None]
-
-
-def _refuse_comma(said: _Said, g: dict, token: str, at: int) -> None:
-    said.problems.append(QueryError(f"'{token}' is ambiguous: write decimals with a dot (7.5B)."))
-
-
-def _refuse_negative(said: _Said, g: dict, token: str, at: int) -> None:
-    shown = token.replace(" ", "")
-    raise QueryError(f"'{shown}' is negative; sizes and counts must be positive.")
-
-
-def _solve(what: str) -> Fill:
-    return lambda said, g, token, at: said.set_once("solve_for", what, "question")
-
-
-def _kv(said: _Said, g: dict, token: str, at: int) -> None:
-    said.set_once("kv_format", find_kv_format(g["kv"]), "KV cache format")
-
-
-def _context(said: _Said, g: dict, token: str, at: int) -> None:
-    said.set_once("context_tokens", _context_tokens(g["n"], g.get("unit")), "context")
-
-
-def _users(said: _Said, g: dict, token: str, at: int) -> None:
-    said.set_once("sequences", _count(g.get("n") or g["w"], "users", MAX_SEQUENCES), "user count")
-
-
-def _gpu(said: _Said, g: dict, token: str, at: int) -> None:
-    raw = g.get("n") or g.get("w") or g.get("after") or g.get("zh")
-    count = None if raw in (None, "几") else _count(raw, "GPUs", MAX_GPUS)
-    said.gpus.append(GpuRequest(find_gpu(g["gpu"]), count))
-
-
-def _capacity(said: _Said, g: dict, token: str, at: int) -> None:
-    memory = _capacity_bytes(g["cap"], g["unit"])
-    raw = g.get("n") or g.get("m") or g.get("w") or "1"
-    count = None if g.get("ask") is not None else _count(raw, "GPUs", MAX_GPUS)
-    said.gpus.append(GpuRequest(capacity_gpu(memory), count, capacity_only=True))
-
-
-def _set_precision(said: _Said, precision: Precision) -> None:
-    if said.precision is None:
-        said.precision = precision
-    elif said.versus and precision not in said.compare_precisions:
-        said.compare_precisions = (said.compare_precisions or [said.precision]) + [precision]
-        said.versus = False
-    elif precision != said.precision and precision not in said.compare_precisions:
-        raise QueryError("You gave two precisions; ask about one at a time (or fp8 vs fp16).")
-
-
-def _width(kind: str) -> Fill:
-    def fill(said: _Said, g: dict, token: str, at: int) -> None:
-        _set_precision(said, _bits(Fraction(_decimal(g["n"])) * _BIT_FACTORS[kind]))
-
-    return fill
-
-
-def _precision(said: _Said, g: dict, token: str, at: int) -> None:
-    _set_precision(said, find_precision(g["name"]))
-
-
-def _size(said: _Said, g: dict, token: str, at: int) -> None:
-    unit = g.get("unit")
-    if unit in ("k", "thousand") and not g.get("suffix"):
-        said.thousands.append(g["n"])  # '64k': a context once a model or a size is known
-        return
-    said.set_once("params", _params(g["n"], unit), "model size")
-    said.size_written = token
-
-
-def _number(said: _Said, g: dict, token: str, at: int) -> None:
-    if _decimal(token) >= 10**6:  # '7e10', '70,000,000,000': a parameter count
-        said.set_once("params", _params(token, None), "model size")
-    else:
-        said.numbers.append((token, at))
-
-
-def _flag(name: str) -> Fill:
-    return lambda said, g, token, at: setattr(said, name, True)
-
-
-def _versus(said: _Said, g: dict, token: str, at: int) -> None:
-    said.versus = True
-
-
-def _task(said: _Said, g: dict, token: str, at: int) -> None:
-    method = _TASKS[_word_key(token)]
-    pair = {said.task, method}
-    if method == _TRAINING:  # 'fine-tune' beside a method names that method
-        said.task = said.task or method
-    elif said.task in (None, method, _TRAINING):
-        said.task = method
-    elif "dpo" in pair and pair & {"lora", "qlora"}:  # DPO with LoRA/QLoRA adapters
-        said.task = "dpo"
-        said.training["adapter"] = (pair - {"dpo"}).pop()
-    else:
-        raise QueryError("You gave two training methods; ask about one at a time.")
-
-
-def _engine(said: _Said, g: dict, token: str, at: int) -> None:
-    said.set_once("engine", _ENGINES[_word_key(g["engine"])], "engine")
-
-
-def _training(name: str, read: Callable[[dict], object]) -> Fill:
-    def fill(said: _Said, g: dict, token: str, at: int) -> None:
-        value = read({**g, "": token})
-        if said.training.get(name, value) != value:
-            raise QueryError(f"You gave two values for {name}; ask about one at a time.")
-        said.training[name] = value
-
-    return fill
-
-
-def _word(said: _Said, g: dict, token: str, at: int) -> None:
-    if token not in _FILLER:
-        said.unknown.append((token, at))
-
-
-def _unknown(said: _Said, g: dict, token: str, at: int) -> None:
-    said.unknown.append((token, at))
-
-
-def _skip(said: _Said, g: dict, token: str, at: int) -> None:
-    pass
-
-
-@dataclass(frozen=True)
-class TokenKind:
-    kind: str
-    pattern: str
-    fill: Fill
-
-
-_CTX_WORD = r"(?:ctx|context(?:[\s_-]*(?:length|len|window))?|上下文(?:长度)?)"
-_USERS_WORD = r"(?:users?|sequences?|seqs|requests?|reqs|streams?|sessions?|batch|并发|个用户|用户|个并发|路并发)"
-
-# Tried in order at each position; the first that matches takes the token.
-TOKENS: tuple[TokenKind, ...] = (
-    TokenKind("bad_comma", r"\d+,\d{1,2}(?!\d)|\d+,\d{4,}", _refuse_comma),
-    TokenKind("negative", rf"(?<![a-z0-9])-\s*{_NUM}", _refuse_negative),
-    TokenKind(
-        "max_context",
-        rf"max(?:imum)?[\s_-]*(?:ctx|context(?:[\s_-]*(?:length|len))?|tokens){_END}|最大上下文(?:长度)?"
-        r"|how\s+(?:much|long(?:\s+a)?)\s+(?:ctx|context)(?![a-z])",
-        _solve("context"),
-    ),
-    TokenKind(
-        "max_users",
-        rf"max(?:imum)?[\s_-]*(?:users|batch|sequences|seqs|concurrency|requests){_END}"
-        r"|how\s+many\s+(?:concurrent\s+|parallel\s+)?(?:users|requests|sequences)(?![a-z])"
-        r"|最大并发(?:数)?|最多(?:多少)?(?:个)?(?:用户|并发)",
-        _solve("users"),
-    ),
-    TokenKind(
-        "kv", rf"(?:--)?kv(?:[\s_-]*cache)?(?:[\s_-]*dtype)?\s*[=:]?\s*(?P<kv>{_KV}){_END}", _kv
-    ),
-    TokenKind(
-        "kv",  # 'fp8 kv cache', but not 'bf16 kv=fp16' nor 'fp16 kv cache q8_0'
-        rf"(?P<kv>{_KV})[\s_-]*kv(?:[\s_-]*cache)?{_END}(?!\s*[=:])(?![\s_-]*(?:dtype\s*)?{_KV}{_END})",
-        _kv,
-    ),
-    TokenKind(
-        "context",
-        rf"(?:--)?(?:{_CTX_WORD}|seq(?:uence)?[\s_-]*len(?:gth)?|seq|max[\s_-]*model[\s_-]*len|"
-        rf"max[\s_-]*len)\s*[=:]?\s*(?P<n>{_NUM})\s*(?P<unit>[km])?{_END}",
-        _context,
-    ),
-    TokenKind(
-        "context",
-        rf"(?P<n>{_NUM})\s*(?P<unit>[km])?[\s-]*(?:tokens?[\s-]*)?(?:of[\s-]+)?{_CTX_WORD}{_END}"
-        r"(?!\s*[=:])",  # '1M ctx=8k' is a size, then a context
-        _context,
-    ),
-    TokenKind("context", rf"(?P<n>{_NUM})\s*(?P<unit>[km])?[\s-]*tokens?{_END}", _context),
-    TokenKind("context", rf"at\s+(?P<n>{_NUM})\s*(?P<unit>[km])?{_END}", _context),
-    TokenKind(
-        "users",
-        rf"(?:--)?(?:users?|batch(?:[\s_-]*size)?|bs|concurrency|seqs|sequences|"
-        rf"max[\s_-]*num[\s_-]*seqs|micro[\s_-]*batch(?:[\s_-]*size)?|mbs)\s*[=:]\s*(?P<n>{_NUM}){_END}",
-        _users,
-    ),
-    TokenKind(
-        "users",
-        rf"(?:(?P<n>{_NUM})\s*|(?P<w>{_COUNT_WORD})\s+)(?:concurrent\s+|parallel\s+|simultaneous\s+)?"
-        rf"{_USERS_WORD}(?![a-z0-9_])(?!\s*[=:])",  # "7000000 users=4": a size, then users
-        _users,
-    ),
-    TokenKind(
-        "users",
-        rf"(?:batch(?:[\s_-]*(?:size|of))?|并发(?:数)?|用户数?)\s*(?P<n>{_NUM}){_END}",
-        _users,
-    ),
-    TokenKind(
-        "nodes",
-        r"how\s+many\s+(?:8[\s-]*gpu\s+)?(?:nodes|servers|machines|hosts)(?![a-z])|"
-        r"(?:几|多少)(?:个|台)(?:节点|机器|服务器)",
-        _flag("wants_nodes"),
-    ),
-    TokenKind(
-        "gpu",
-        rf"(?:(?P<n>{_NUM})\s*(?:x|\*)?\s*|(?P<w>{_COUNT_WORD})\s+(?:x\s*)?"
-        rf"|(?P<zh>{_ZH_COUNT})\s*(?:张|块|卡|张卡|块卡|x)\s*)?"
-        rf"(?P<gpu>{_GPU})s?(?:[\s-]*\d+\s*gb)?(?:\s*(?:x|\*)\s*(?P<after>\d+))?{_END}",
-        _gpu,
-    ),
-    TokenKind(
-        "capacity",
-        rf"(?:how\s+many\s+(?P<ask>))?(?:(?P<n>\d+)\s*x\s*|(?P<m>\d{{1,2}})\s+|(?P<w>{_COUNT_WORD})\s+)?"
-        rf"(?P<cap>{_NUM})\s*"
-        r"(?P<unit>gib|gb|tb|gigabytes?|gigs?|g)(?:\s+(?:of\s+)?(?:vram|memory|gpu|显存))?(?![a-z0-9_])",
-        _capacity,
-    ),
-    # before the formats: "qlora" is also an alias of nf4, the format QLoRA trains on
-    TokenKind("task", rf"{_TASK}(?![a-z])", _task),
-    TokenKind("q_bits", rf"q\s*=\s*(?P<n>{_NUM}){_END}", _width("q_bits")),
-    TokenKind("precision", rf"(?P<name>{_PRECISION}){_END}", _precision),
-    TokenKind(
-        "bits",
-        rf"(?P<n>{_NUM})\s*-?\s*(?:bits?|位)(?:\s*(?:per|/)\s*(?:param(?:eter)?|weight))?{_END}",
-        _width("bits"),
-    ),
-    TokenKind(
-        "bytes",
-        rf"(?P<n>{_NUM})\s*-?\s*bytes?(?:\s*(?:per|/)\s*(?:param(?:eter)?|weight))?{_END}",
-        _width("bytes"),
-    ),
-    TokenKind(
-        "size",
-        rf"(?P<n>{_NUM})\s*(?P<unit>bn|b|mn|m|tn|t|k|thousand|million|billion|trillion|万|亿)"
-        rf"(?P<suffix>[\s-]*(?:params?|parameters?|weights|参数))?{_END}",
-        _size,
-    ),
-    TokenKind("size", rf"(?P<n>{_NUM})(?P<suffix>[\s-]*(?:params?|parameters?)){_END}", _size),
-    TokenKind(
-        "compare",
-        rf"(?:--)?(?:compare|all)(?:[\s_-]*(?:gpus?|cards))?{_END}|which\s+(?:cards?|gpus?)"
-        r"|what\s+(?:cards?|gpus?)|哪(?:张|种|款|个)?(?:卡|显卡|gpu)|什么(?:卡|显卡)",
-        _flag("compare_all"),
-    ),
-    TokenKind(
-        "versus",
-        r"(?:vs\.?|versus|or|compared\s+(?:to|with)|against|对比|还是|比较)(?![a-z])",
-        _versus,
-    ),
-    TokenKind("engine", rf"(?:(?:--)?engine\s*[=:]\s*)?(?P<engine>{_ENGINE})(?![a-z0-9])", _engine),
-    # Training options (estimator.training_options reads each value, or says what is wrong).
-    TokenKind(
-        "gc",
-        r"(?P<off>(?:no|without)[\s_-]+)?(?:gradient[\s_-]*checkpointing|activation[\s_-]*"
-        r"checkpointing|grad[\s_-]*(?:ckpt|checkpointing)|gc(?![a-z0-9]))",
-        _training("gradient_checkpointing", lambda g: g["off"] is None),
-    ),
-    TokenKind(
-        "sharding",
-        r"(?:deepspeed[\s_-]*)?zero[\s_-]*(?:stage[\s_-]*)?\d+(?![0-9])|fsdp(?![a-z0-9])"
-        r"|ddp(?![a-z0-9])|no[\s_-]+sharding",
-        _training("sharding", lambda g: read_sharding(g[""])),
-    ),
-    TokenKind(
-        "optimizer",
-        rf"optim(?:izer)?\s*[=:]\s*(?P<name>[a-z0-9][a-z0-9_.\-]*)|(?P<bare>{_OPTIMIZER})(?![a-z0-9])",
-        _training("optimizer", lambda g: read_optimizer(g["name"] or g["bare"])),
-    ),
-    TokenKind(
-        "rank",
-        r"(?:lora[\s_-]*)?(?:rank|r)\s*[=:]\s*(?P<n>[+-]?\d+)(?![0-9])|rank\s+(?P<m>\d+)(?![0-9])",
-        _training("rank", lambda g: read_rank(g["n"] or g["m"])),
-    ),
-    TokenKind(
-        "targets",
-        r"(?:lora[\s_-]*)?targets?(?:[\s_-]*modules)?\s*[=:]\s*(?P<t>[a-z0-9_\-]+(?:,[a-z0-9_\-]+)*)",
-        _training("targets", lambda g: read_targets(g["t"])),
-    ),
-    TokenKind("number", rf"{_NUM}{_END}", _number),
-    TokenKind("zh", _ZH_FILLER, _skip),
-    TokenKind("word", r"[a-z][a-z0-9'’_.:/\-]*[a-z0-9]|[a-z]", _word),
-    TokenKind("punctuation", r"[?!.,;:()\[\]{}\"'`“”‘’/|*+&@#~<>=]+", _skip),
-    TokenKind("cjk", r"[\u3400-\u9fff\uf900-\ufaff]", _unknown),
-    TokenKind("unknown", r"[^\s\u3400-\u9fff]+", _unknown),
-)
-
-
-_ASCII = frozenset(chr(code) for code in range(128))
-
-
-def _first_chars(items) -> tuple[frozenset[str], bool]:
-    """The ASCII characters a regex (parsed by re's own parser) can begin with, and whether it
-    can match empty. Anything not understood here may begin with any character."""
-    chars: set[str] = set()
-    for op, av in items:
-        first, empty = _first_of(op, av)
-        chars |= first
-        if not empty:
-            return frozenset(chars), False
-    return frozenset(chars), True
-
-
-def _first_of(op, av) -> tuple[frozenset[str] | set[str], bool]:
-    if op is sre.LITERAL:
-        return {chr(av)} & _ASCII, False
-    if op is sre.IN:
-        chars = set()
-        for kind, value in av:
-            if kind is sre.LITERAL:
-                chars.add(chr(value))
-            elif kind is sre.RANGE:
-                chars |= {chr(c) for c in range(value[0], min(value[1], 127) + 1)}
-            elif kind is sre.CATEGORY and value is sre.CATEGORY_DIGIT:
-                chars |= set("0123456789")
-            elif kind is sre.CATEGORY and value is sre.CATEGORY_SPACE:
-                chars |= set(" \t\n\r\f\v")
-            else:
-                return _ASCII, False
-        return chars & _ASCII, False
-    if op is sre.BRANCH:
-        firsts = [_first_chars(branch) for branch in av[1]]
-        return set().union(*(f for f, _ in firsts)), any(e for _, e in firsts)
-    if op is sre.SUBPATTERN:
-        return _first_chars(av[3])
-    if op is sre.ATOMIC_GROUP:
-        return _first_chars(av)
-    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-        first, empty = _first_chars(av[2])
-        return first, empty or av[0] == 0
-    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
-        return set(), True  # a lookaround narrows what follows; ignoring it keeps a superset
-    return _ASCII, False
-
-
-def _compile(tokens: tuple[TokenKind, ...]):
-    """The table as regexes: alternative i is row i, its groups renamed g<i>_<name>. One regex
-    per first character holds only the rows that can begin with it (in table order), so a
-    token is tried against a few rows, not all of them; other characters try every row."""
-    alternatives, groups, firsts = [], [], []
-    for index, token in enumerate(tokens):
-        names = re.findall(r"\(\?P<(\w+)>", token.pattern)
-        pattern = re.sub(r"\(\?P<(\w+)>", rf"(?P<g{index}_\1>", token.pattern)
-        alternatives.append(f"(?P<t{index}>{pattern})")
-        groups.append(tuple((name, f"g{index}_{name}") for name in names))
-        first, empty = _first_chars(sre.parse(token.pattern))
-        if empty:
-            raise ValueError(f"parse.TOKENS: the {token.kind} row can match nothing")
-        firsts.append(first)
-
-    compiled: dict[tuple[int, ...], re.Pattern] = {}
-
-    def scanner(rows: tuple[int, ...]) -> re.Pattern:
-        if rows not in compiled:
-            compiled[rows] = re.compile("|".join(alternatives[i] for i in rows))
-        return compiled[rows]
-
-    every = scanner(tuple(range(len(tokens))))
-    by_char = {
-        char: scanner(tuple(i for i, first in enumerate(firsts) if char in first))
-        for char in _ASCII
-        if not char.isspace()
-    }
-    return by_char, every, tuple(groups)
-
-
-_BY_CHAR, _EVERY_ROW, _GROUPS = _compile(TOKENS)
-_ROW = {f"t{index}": index for index in range(len(TOKENS))}
-
-
-def _read_tokens(text: str) -> _Said:
-    said = _Said()
-    position, end = 0, len(text)
-    while position < end:
-        if text[position].isspace():
-            position += 1
-            continue
-        match = _BY_CHAR.get(text[position], _EVERY_ROW).match(text, position)
-        if match is None:  # no row begins with this character: it is not understood
-            said.unknown.append((text[position], position))
-            position += 1
-            continue
-        index = _ROW[match.lastgroup]
-        groups = {name: match.group(full) for name, full in _GROUPS[index]}
-        TOKENS[index].fill(said, groups, match.group(), position)
-        position = match.end()
-    return said
-
-
-# ---------------------------------------------------------------------------- the Query
 
 
 def _hub_repo(text: str) -> tuple[str, str | None, str] | None:
@@ -703,7 +68,7 @@ def _cut(text: str, start: int, end: int) -> str:
 class _Reading:
     """One question read: the model found by name (or by typo, or family), and the rest."""
 
-    said: _Said
+    said: Said
     model: object | None
     name_note: NameNote | None
     hub: tuple[str, str | None] | None
@@ -726,7 +91,7 @@ def _read(text: str, names: NameIndex, question: bool = True) -> _Reading:
             if at >= 0:
                 normalised = _cut(normalised, at, at + len(written))
     try:
-        said = _read_tokens(normalised)
+        said = read_tokens(normalised)
     except QueryError as error:
         said = None
         refusal = error
@@ -734,13 +99,13 @@ def _read(text: str, names: NameIndex, question: bool = True) -> _Reading:
         typo = names.correct_typo(normalised)
         if typo is not None:
             model, note = typo.model, NameNote("typo", typo.written)
-            said = _read_tokens(_cut(normalised, typo.start, typo.end))
+            said = read_tokens(_cut(normalised, typo.start, typo.end))
     if said is None:
         raise refusal
     return _Reading(said, model, note, hub)
 
 
-def _family_pick(said: _Said, names: NameIndex):
+def _family_pick(said: Said, names: NameIndex):
     """'llama 70b', 'qwen 32b', 'lamma 3': a family word among the unknown ones, with the
     version number after it and the size given. Returns (model or None, note, the words used)."""
     for position, (word, start) in enumerate(said.unknown):
@@ -760,7 +125,7 @@ def _family_pick(said: _Said, names: NameIndex):
     return None, None
 
 
-def _unknown_error(words: list[str], said: _Said, names: NameIndex) -> QueryError:
+def _unknown_error(words: list[str], said: Said, names: NameIndex) -> QueryError:
     word = words[0]
     if names.looks_like_model_name(word):
         suggestions = names.suggest_models(word, params=said.params)
@@ -808,9 +173,9 @@ def _resolve(reading: _Reading, names: NameIndex, has_core: bool):
         )
     if said.thousands:
         if model is None and said.params is None and not has_core:
-            _params(said.thousands[0], "k")  # raises: 'too small … write ctx=32k'
+            read_params(said.thousands[0], "k")  # raises: 'too small … write ctx=32k'
         for raw in said.thousands:
-            said.set_once("context_tokens", _context_tokens(raw, "k"), "context")
+            said.set_once("context_tokens", read_context(raw, "k"), "context")
     return model, note
 
 
@@ -819,7 +184,7 @@ _CARD_NUMBER = re.compile(r"[1-9]\d{2,3}")  # 3060, 7900, 780: a card's model nu
 _GEFORCE = re.compile(r"[1-5]0[5-9]0")  # 1080, 2070, 3060, 4060, 5080: GeForce cards
 
 
-def _card_numbers(said: _Said) -> None:
+def _card_numbers(said: Said) -> None:
     """'rtx 3060', '3060 12gb': a card not in the catalog. With its memory said, the memory is
     the card and the name is left unused; without it, the refusal asks for the memory."""
     for number, at in list(said.numbers):
@@ -840,22 +205,17 @@ def _card_numbers(said: _Said) -> None:
         said.unknown.sort(key=lambda word: word[1])
 
 
-def _words_left(said: _Said) -> list[str]:
+def _words_left(said: Said) -> list[str]:
     return [word for word, _ in said.unknown]
 
 
-_TRAINING = (
-    "fine-tune"  # training said in general (data/words.toml): full, unless a method is named
-)
-
-
-def _training_options(said: _Said) -> TrainingOptions | None:
+def _training_options(said: Said) -> TrainingOptions | None:
     """The training method and its options; batch= is the micro-batch and ctx=/seq= the
     sequence length of a training question. Options alone (zero3, gc) mean full training."""
     if said.task is None and not said.training:
         return None
     return TrainingOptions(
-        method="full" if said.task in (None, _TRAINING) else said.task,
+        method="full" if said.task in (None, GENERAL_TRAINING) else said.task,
         micro_batch=None if said.sequences is None else read_micro_batch(str(said.sequences)),
         seq_len=None if said.context_tokens is None else read_seq_len(said.context_tokens),
         **said.training,
@@ -891,7 +251,7 @@ def _same_size(model, params: int) -> bool:
     return abs(model.params - params) <= 0.1 * params
 
 
-def _query(text: str, said: _Said, model, note, hub, words, base: Query | None = None) -> Query:
+def _query(text: str, said: Said, model, note, hub, words, base: Query | None = None) -> Query:
     precision = said.precision
     if precision is None:
         precision = find_precision(model.native_precision) if model else DEFAULT_PRECISION
@@ -974,7 +334,7 @@ def _merged_training(
     return merged
 
 
-def _merge(previous: Query, changed: Query, said: _Said, model, hub) -> Query:
+def _merge(previous: Query, changed: Query, said: Said, model, hub) -> Query:
     new_model = model is not None or said.params is not None or hub is not None
     query = previous
     if new_model:
