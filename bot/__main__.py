@@ -38,6 +38,7 @@ def run_socket_mode(settings: Settings) -> None:
     from slack_sdk.errors import SlackApiError
 
     from bot.app import build_app_from_settings
+    from bot.config import startup_failure
 
     settings.require_socket_mode()
     configure_logging()
@@ -48,11 +49,17 @@ def run_socket_mode(settings: Settings) -> None:
         handler.start()  # apps.connections.open with SLACK_APP_TOKEN, then blocks
     except SlackApiError as error:
         handler.close()
+        status = getattr(error.response, "status_code", None) or 0
+        code = error.response.get("error") if isinstance(error.response.data, dict) else None
+        if status >= 500 or status == 429 or not code or code.startswith("Received a response"):
+            raise ConfigError(startup_failure(error, app.client, "apps.connections.open")) from None
         raise ConfigError(
-            "Slack refused a Socket Mode connection "
-            f"(apps.connections.open: {error.response.get('error')}). Check SLACK_APP_TOKEN "
-            "(an app-level token with connections:write) and that Socket Mode is on."
+            f"Slack refused a Socket Mode connection (apps.connections.open: {code}). Check "
+            "SLACK_APP_TOKEN (an app-level token with connections:write) and that Socket Mode is on."
         ) from None
+    except (OSError, ValueError) as error:  # unreachable, timed out, broken JSON
+        handler.close()
+        raise ConfigError(startup_failure(error, app.client, "apps.connections.open")) from None
     except KeyboardInterrupt:
         handler.close()
 

@@ -18,6 +18,7 @@ from urllib.error import URLError
 from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import HttpRequest, HttpResponse, Jitter, RetryState
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -138,6 +139,7 @@ def new_bolt_app(
     chat.postMessage) is registered as a lazy listener, which Bolt runs on its thread pool
     after acknowledging.
     """
+    logging.getLogger("slack_bolt.App").addFilter(_BOLT_NOISE)
     if listener_executor is None:
         listener_executor = ThreadPoolExecutor(REPLY_THREADS, thread_name_prefix="vram-reply")
     try:
@@ -148,12 +150,54 @@ def new_bolt_app(
             process_before_response=True,
             listener_executor=listener_executor,
         )
-    except BoltError as error:  # auth.test said no: the message names the API error, not the token
-        raise ConfigError(f"Slack rejected SLACK_BOT_TOKEN: {error}") from None
-    except URLError as error:
-        raise ConfigError(
-            f"cannot reach the Slack Web API at {client.base_url}: {error.reason}"
-        ) from None
+    except BoltError as error:
+        # Bolt turns any SlackApiError of auth.test into "`token` is invalid", outages included:
+        # the API's own answer is the exception Bolt's was raised while handling.
+        answer = error.__context__
+        if not isinstance(answer, SlackApiError):
+            raise ConfigError(f"vram cannot start: {error}") from None
+        raise ConfigError(startup_failure(answer, client, "auth.test")) from None
+    except (OSError, ValueError) as error:  # unreachable, timed out, JSON that is not JSON
+        raise ConfigError(startup_failure(error, client, "auth.test")) from None
+
+
+# What auth.test or apps.connections.open answer when the token, not Slack, is at fault.
+_TOKEN_REFUSALS = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired",
+     "not_allowed_token_type", "missing_scope"}
+)  # fmt: skip
+
+
+def startup_failure(error: Exception, client: WebClient, method: str) -> str:
+    """One line saying what went wrong at start-up, and whose fault it is: the network, Slack
+    (timed out, HTTP 5xx, an answer that is not JSON) or the token. Never the token itself."""
+    where = f"the Slack Web API at {client.base_url}"
+    if isinstance(error, SlackApiError):
+        status = getattr(error.response, "status_code", None)
+        data = error.response.data if isinstance(error.response.data, dict) else {}
+        code = str(data.get("error") or "")
+        if status is not None and status >= 500:
+            return (f"{where} answered {method} with HTTP {status}: a fault on Slack's side "
+                    "(https://slack-status.com), not your token; try again later")  # fmt: skip
+        if code.startswith("Received a response in a non-JSON format"):
+            return (f"{where} answered {method} with HTTP {status} and a body that is not JSON: "
+                    "a fault on Slack's side (or SLACK_API_URL is not Slack's); try again later")  # fmt: skip
+        if status == 429 or code == "ratelimited":
+            return f"{where} is rate-limiting {method} (HTTP 429); try again in a minute"
+        if code in _TOKEN_REFUSALS:
+            token = "SLACK_APP_TOKEN" if method == "apps.connections.open" else "SLACK_BOT_TOKEN"
+            return f"Slack rejected {token} ({method}: {code}); in your Slack app: {_WHERE[token]}"
+        return f"{where} answered {method} with {code or f'HTTP {status}'}"
+    if isinstance(error, TimeoutError) or (
+        isinstance(error, URLError) and isinstance(error.reason, TimeoutError)
+    ):
+        return f"{where} did not answer {method} within {client.timeout:g} s (timed out)"
+    if isinstance(error, URLError):
+        return f"cannot reach {where}: {error.reason}"
+    if isinstance(error, ValueError):  # json.JSONDecodeError: a 200 whose body is broken JSON
+        return (f"{where} answered {method} with a body that is not JSON: a fault on Slack's "
+                "side (or SLACK_API_URL is not Slack's); try again later")  # fmt: skip
+    return f"cannot reach {where}: {type(error).__name__}: {error}"
 
 
 class _ReportedByUs(logging.Filter):
@@ -161,13 +205,33 @@ class _ReportedByUs(logging.Filter):
     exception reaches our code, which says once what failed (bot.post), or nothing if a
     retry succeeded."""
 
-    PREFIXES = ("Failed to send a request to Slack API server", "Failed to decode Slack API")
+    PREFIXES = (
+        "Failed to send a request to Slack API server",
+        "Failed to decode Slack API",
+        "A retry handler found",  # INFO, per retry: the outcome is what our line says
+        "Going to retry the same request",
+    )
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not str(record.msg).startswith(self.PREFIXES)
 
 
 _REPORTED_BY_US = _ReportedByUs()  # one instance: addFilter ignores a filter already there
+
+
+class _BoltNoise(logging.Filter):
+    """Bolt warns "`token` will be unused" whenever SLACK_BOT_TOKEN is set and a client is
+    given, which is always: the client carries that very token. And its Socket Mode adapter
+    logs a failed apps.connections.open over three lines with the whole response, which
+    `python -m bot` reports itself in one (bot.config.startup_failure)."""
+
+    NOISE = ("`token` will be unused", "Failed to retrieve WSS URL")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not any(noise in str(record.msg) for noise in self.NOISE)
+
+
+_BOLT_NOISE = _BoltNoise()
 
 
 class _Jitter(Jitter):

@@ -5,6 +5,7 @@ limits, outages, a channel the bot is not in. The asker is told where Slack stil
 and the operator gets one log line.
 """
 
+import json
 import logging
 import re
 from dataclasses import dataclass, replace
@@ -69,6 +70,8 @@ _NOBODY_TO_TELL = {
     "account_inactive": "the app was uninstalled or its token revoked",
     "missing_scope": "the app lacks chat:write; reinstall it from manifest.yml",
 }
+_NOT_JSON = "answered {status} with a body that is not JSON (a fault on Slack's side)"
+_UNREADABLE = "Slack's answer could not be read"
 _TOLD = "I have your answer, but Slack would not let me post it here ({why}). Please ask again in a minute."
 
 
@@ -131,7 +134,9 @@ def _api_failure(error: Exception, client: WebClient) -> tuple[str, str, bool]:
     if isinstance(error, SlackApiError):
         status = getattr(error.response, "status_code", None)
         code = error.response.get("error") if isinstance(error.response.data, dict) else None
-        if not code or code.startswith("Received a response in a non-JSON format"):
+        if code and code.startswith("Received a response in a non-JSON format"):
+            return _NOT_JSON.format(status=f"HTTP {status}"), _UNREADABLE, True
+        if not code:
             code = f"HTTP {status}"
         failure = f"answered {code} (SlackApiError, HTTP {status})"
         if code in _NOBODY_TO_TELL:
@@ -141,6 +146,8 @@ def _api_failure(error: Exception, client: WebClient) -> tuple[str, str, bool]:
         if status is not None and status >= 500:
             return failure, "Slack had a problem", True
         return failure, f"Slack answered {code}", True
+    if isinstance(error, json.JSONDecodeError):  # the client could not read Slack's answer
+        return _NOT_JSON.format(status="HTTP 200"), _UNREADABLE, True
     if isinstance(error, TimeoutError):
         return (
             f"timed out after {client.timeout:g} s (TimeoutError)",
