@@ -252,3 +252,24 @@ def test_the_reserve_shown_is_the_recommended_layouts():
     assert answer.overhead_bytes > SGLANG.reserve_bytes(
         footprint(parse("deepseek-v3 ctx=32k users=64"), SGLANG), plan.gpu, Layout(1)
     )
+
+
+def test_an_answer_makes_its_footprint_once(monkeypatch):
+    import estimator.compute as compute
+
+    calls = []
+    real = compute.footprint
+
+    def counted(*args, **kwargs):
+        calls.append(args[0].text)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(compute, "footprint", counted)
+    for text in (
+        "llama-3.1-70b int4 with 32k context for 20 users fit on 2 H100",
+        "llama-3.1-8b max users at 8k on 1x h100",
+        "70B fp16",
+    ):
+        calls.clear()
+        compute.estimate_query(parse(text))
+        assert len(calls) == 1, text

@@ -108,9 +108,11 @@ class LlamaCpp(Engine):
         return math.ceil(total / layout.pipeline_parallel)
 
     def compute_bytes(self, footprint) -> int:
-        """The compute buffer llama.cpp reserves per GPU for a ubatch of 512 tokens with flash
-        attention: logits over the vocabulary and a hidden state per token, in F32 (Llama 3
-        8B: 512 x (128,256 + 4,096) x 4 B = 258.5 MiB, the figure its logs print)."""
+        """The compute buffer llama.cpp reserves per GPU for a ubatch of 512 tokens: logits over
+        the vocabulary and a hidden state per token, in F32 (Llama 3 8B: 512 x (128,256 +
+        4,096) x 4 B = 258.50 MiB, what its log prints at -c 512). With flash attention (the
+        CUDA default) the attention scores are never materialised, so it does not grow with
+        the context; without it, long contexts add n_ctx x 512 x heads x 4 B."""
         model = footprint.kv_model
         if model is None:
             return 0
