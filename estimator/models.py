@@ -131,6 +131,8 @@ class Model:
     index_head_dim: int = 0
     cross_attention_layers: int = 0
     cross_attention_tokens: int = 0
+    mlp_widths: tuple[int, ...] = ()
+    attention_free_layers: int = 0
     kind: str = "decoder"
     token_types: int = 0
     pooler: bool = False
@@ -161,6 +163,8 @@ class Model:
             problems.append(f"linear_attention must be one of {_LINEAR_ATTENTION_KINDS}")
         if (self.linear_attention_layers > 0) != (self.linear_attention is not None):
             problems.append("linear_attention and linear_attention_layers go together")
+        if self.mlp_widths and (len(self.mlp_widths) != self.layers or self.is_moe):
+            problems.append("mlp_widths needs one width per layer, and a dense model")
         if (self.cross_attention_layers > 0) != (self.cross_attention_tokens > 0):
             problems.append("cross_attention_layers and cross_attention_tokens go together")
         windowed = (
@@ -168,6 +172,7 @@ class Model:
             + self.chunked_layers
             + self.linear_attention_layers
             + self.cross_attention_layers
+            + self.attention_free_layers
         )
         if windowed > self.layers:
             problems.append("sliding, chunked and linear-attention layers exceed the layers")
@@ -214,7 +219,8 @@ class Model:
         moe_layers = self.layers - self.dense_layers if self.is_moe else 0
         dense_layers = self.layers - moe_layers
         entries = list(self._attention_linears())
-        entries += self._mlp_linears("mlp.", self.intermediate_size, dense_layers, "other")
+        for width, count in self._dense_mlp_widths(dense_layers):
+            entries += self._mlp_linears("mlp.", width, count, "other")
         if moe_layers:
             entries.append(
                 LinearLayer(
@@ -245,7 +251,8 @@ class Model:
 
     def _attention_linears(self) -> tuple[LinearLayer, ...]:
         hidden, heads = self.hidden_size, self.attention_heads
-        layers = self.layers - self.linear_attention_layers  # softmax-attention layers
+        # softmax-attention layers (NAS models skip attention in some layers altogether)
+        layers = self.layers - self.linear_attention_layers - self.attention_free_layers
         linear = self._linear_attention_linears()
         if self.uses_mla:  # DeepSeek-V2 paper §2.1; transformers DeepseekV3Attention
             qk_head_dim = self.qk_nope_head_dim + self.qk_rope_head_dim
@@ -293,6 +300,14 @@ class Model:
                 "self_attn.o_proj", q_width, hidden, layers, "other", self.attention_bias == "all"
             ),
         )
+
+    def _dense_mlp_widths(self, dense_layers: int) -> list[tuple[int, int]]:
+        """(width, how many layers) of the dense MLPs: one width, or each layer's own
+        (Nemotron's NAS blocks, mlp_widths; 0 = the layer has no MLP)."""
+        if not self.mlp_widths:
+            return [(self.intermediate_size, dense_layers)]
+        widths = sorted(set(self.mlp_widths) - {0})
+        return [(width, self.mlp_widths.count(width)) for width in widths]
 
     def _indexer_linears(self) -> tuple[LinearLayer, ...]:
         """DeepSeek V3.2's lightning indexer (DeepSeek-V3.2-Exp inference/model.py, Indexer):
@@ -371,7 +386,7 @@ class Model:
 
     def _norms_and_vectors(self) -> int:
         """Norm weights (and biases), per-head vectors: everything outside the linear layers."""
-        softmax_layers = self.layers - self.linear_attention_layers
+        softmax_layers = self.layers - self.linear_attention_layers - self.attention_free_layers
         per_softmax_layer = 0
         if self.uses_mla:  # q_a_layernorm, kv_a_layernorm
             per_softmax_layer += (self.q_lora_rank or 0) + self.kv_lora_rank
@@ -385,8 +400,10 @@ class Model:
             per_softmax_layer += self.attention_heads
         # Llama 3.2 Vision's cross-attention layers: q_norm, k_norm and two tanh gates
         cross = self.cross_attention_layers * (2 * self.head_dim + 2)
+        # a NAS block without attention (or without an MLP) has no norm before it either
+        skipped = self.attention_free_layers + self.mlp_widths.count(0)
         return (
-            self.layers * self.norms_per_layer * self._norm_size
+            (self.layers * self.norms_per_layer - skipped) * self._norm_size
             + softmax_layers * per_softmax_layer
             + cross
             + self.linear_attention_layers * self._linear_attention_vectors()
@@ -440,7 +457,7 @@ class Model:
         if self.cross_attention_layers:
             cross = CrossAttention(self.kv_heads, self.head_dim, self.cross_attention_tokens)
             kinds.append((cross, self.cross_attention_layers))
-        others = self.layers - sum(count for _, count in kinds)
+        others = self.layers - self.attention_free_layers - sum(count for _, count in kinds)
         kinds.append((FullAttention(self.kv_heads, self.head_dim), others))
         return tuple((spec, count) for spec, count in kinds if count)
 
@@ -492,6 +509,7 @@ class Model:
 def _model(row: dict) -> Model:
     fields = dict(row)
     fields["aliases"] = tuple(fields.get("aliases", ()))
+    fields["mlp_widths"] = tuple(fields.get("mlp_widths", ()))
     if "head_dim" not in fields:
         if "kv_lora_rank" in fields:  # MLA: queries and keys are nope + rope wide
             fields["head_dim"] = fields["qk_nope_head_dim"] + fields["qk_rope_head_dim"]

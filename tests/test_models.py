@@ -71,6 +71,7 @@ PUBLISHED_PARAMS = {
     "llama-4-scout": 108_641_793_536,
     "llama-4-maverick": 401_583_781_376,
     "llama-3.2-vision-11b": 10_670_220_835,
+    "llama-3.3-nemotron-super-49b": 49_867_145_216,
 }
 
 # Checkpoints that store the tied lm_head a second time: the Hub count (= params) includes it,
@@ -126,6 +127,7 @@ CARD_PARAMS = {
     "qwen2-0.5b": 0.494e9, "qwen2-1.5b": 1.54e9, "qwen2-7b": 7.62e9, "qwen2-72b": 72.7e9,
     "kimi-dev-72b": 72.7e9,
     "minimax-m1": 456e9,  # MiniMax-M1 card
+    "llama-3.3-nemotron-super-49b": 49.9e9,  # Hub model page
     # Hub pages (the cards say '0.6B', '4B', '8B'; the 8B has no lm_head: 7.57B)
     "qwen3-embedding-0.6b": 0.596e9, "qwen3-embedding-4b": 4.02e9, "qwen3-embedding-8b": 7.57e9,
 }  # fmt: skip
@@ -297,6 +299,9 @@ KV_PER_TOKEN_CASES = [
     ("qwq-32b", 64 * 2 * 8 * 128 * 2),
     ("codellama-34b", 48 * 2 * 8 * 128 * 2),
     ("llama-1-65b", 80 * 2 * 64 * 128 * 2),
+    # Nemotron Super: only the 49 of 80 blocks that attend (8 KV heads). A public fixture
+    # that reads this config (block_configs) gets the same '196' KiB per token.
+    ("llama-3.3-nemotron-super-49b", 49 * 2 * 8 * 128 * 2),
 ]
 
 KV_SEQUENCE_CASES = [
@@ -390,7 +395,8 @@ def test_sliding_layer_counts_follow_the_published_patterns(key):
         expected = 0
     assert entry.sliding_layers == expected
     assert entry.has_sliding_window == (expected > 0)
-    cached_layers = 0 if entry.is_embedding else entry.layers  # an encoder keeps no KV cache
+    # an encoder keeps no KV cache; a NAS block without attention neither
+    cached_layers = 0 if entry.is_embedding else entry.layers - entry.attention_free_layers
     assert sum(count for _, count in entry.attention_layers()) == cached_layers
 
 
@@ -773,3 +779,15 @@ def test_chunked_attention_caps_only_the_chunked_layers():
     assert long == 36 * 8192 * 4096 + 12 * 1_048_576 * 4096
     assert scout.kv_bytes_per_sequence(1_048_576, FP16, windowed=False) == 48 * 1_048_576 * 4096
     assert scout.kv_bytes_per_token(FP16) == 48 * 4096  # the conservative per-token figure
+
+
+def test_nas_blocks_have_their_own_widths_and_some_no_attention():
+    super_49b = model("llama-3.3-nemotron-super-49b")
+    assert len(super_49b.mlp_widths) == 80 and super_49b.attention_free_layers == 31
+    widths = {lin.out_features for lin in super_49b.linear_layers() if lin.name == "mlp.up_proj"}
+    assert widths == {2816, 5632, 7168, 14336, 17920, 28672}
+    q_proj = next(lin for lin in super_49b.linear_layers() if lin.name == "self_attn.q_proj")
+    assert q_proj.count == 49
+    assert super_49b.attention_layers() == ((FullAttention(8, 128), 49),)
+    # 128K tokens: 49 x 4,096 B x 131,072 = 24.5 GiB (80 flat layers would say 40 GiB)
+    assert super_49b.kv_bytes_per_sequence(131072, FP16) == 49 * 4096 * 131072

@@ -62,6 +62,11 @@ def notes(model: Model) -> str:
             moe += f" + {model.shared_experts} shared"
         parts.append(moe)
     parts += _attention_notes(model)
+    if model.attention_free_layers:
+        parts.append(
+            f"NAS blocks: {model.attention_free_layers} of {model.layers} without attention, "
+            "FFN width per block"
+        )
     if model.kv_heads == 1 and not model.uses_mla:
         parts.append("multi-query attention")
     if model.vision_params:
