@@ -251,7 +251,17 @@ def _same_size(model, params: int) -> bool:
     return abs(model.params - params) <= 0.1 * params
 
 
-def _query(text: str, said: Said, model, note, hub, words, base: Query | None = None) -> Query:
+def _as_written(text: str, word: str) -> str:
+    """'llama 70b' as the question wrote it ('Llama 70B'): the parser reads casefolded text."""
+    pattern = r"\s+".join(re.escape(part) for part in word.split())
+    found = re.search(pattern, text, re.IGNORECASE) if pattern else None
+    return found.group() if found else word
+
+
+def _query(text: str, said: Said, model, note, hub, words) -> Query:
+    if note is not None:
+        note = replace(note, written=_as_written(text, note.written))
+    words = [_as_written(text, word) for word in words]
     precision = said.precision
     if precision is None:
         precision = find_precision(model.native_precision) if model else DEFAULT_PRECISION

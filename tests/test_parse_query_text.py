@@ -17,6 +17,7 @@ from estimator.training_data import OPTIMIZERS as OPTIMIZERS_BY_ALIAS
 from estimator.training_options import METHODS, SHARDINGS, TARGETS, TrainingOptions
 
 ENGINES = ("vllm", "sglang", "llama.cpp", "ollama", "tgi", "tensorrt-llm", "lmdeploy")
+REPOS = ["someorg/Foo-7B-Instruct", "acme/bar-model", "Example-Lab/Model.v2"]  # not the catalog's
 SIZES = st.one_of(
     st.integers(1, 2000).map(lambda n: n * 10**9),
     st.integers(1, 999).map(lambda n: n * 10**6),
@@ -58,7 +59,9 @@ def training(draw, seq_len: int | None) -> TrainingOptions:
 @st.composite
 def queries(draw) -> Query:
     model = draw(st.none() | st.sampled_from(ALL_MODELS))
-    params = model.params if model else draw(SIZES)
+    repo = None if model else draw(st.none() | st.sampled_from(REPOS))
+    revision = draw(st.none() | st.sampled_from(["v1.0", "abc123", "refs-pr-5"])) if repo else None
+    params = model.params if model else draw(SIZES | st.just(0)) if repo else draw(SIZES)
     compared = draw(st.lists(PRECISION | BITS, min_size=2, max_size=3, unique=True))
     precision = draw(st.none() | PRECISION | BITS)
     compare = draw(st.booleans())
@@ -91,6 +94,8 @@ def queries(draw) -> Query:
         training=options,
         engine=draw(st.none() | st.sampled_from(ENGINES)),
         wants_nodes=draw(st.booleans()),
+        hub_repo=repo,
+        hub_revision=revision,
         compare_precisions=tuple(compared) if compare else (),
     )
 
