@@ -78,7 +78,7 @@ def _estimate_one(query: Query) -> Estimate:
     machine = (requests[0].gpu,) * (requests[0].count or 1)
     planning = footprint(query, engine, machine)
     shown = planning.shown()
-    candidates = engine.layouts(planning.kv_model)
+    candidates = engine.layouts(planning.kv_model, planning.sequences)
     # An inverse question asks what fits on the cards named: no yes/no verdict for them.
     plans = []
     for request in requests:

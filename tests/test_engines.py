@@ -194,7 +194,10 @@ def test_sglang_line_and_dp_attention_for_deepseek():
 def test_dp_attention_divides_the_latent_cache_among_the_ranks():
     planned = footprint(parse("deepseek-v3 ctx=32k users=64"), SGLANG)
     replicated = SGLANG.kv_bytes(planned, Layout(8))
-    assert SGLANG.kv_bytes(planned, Layout(8, 1, True)) == -(-replicated // 8)
+    assert SGLANG.kv_bytes(planned, Layout(8, 1, True)) == replicated // 8
+    # one request is all on one rank: its whole latent cache, not an eighth of it
+    one = footprint(parse("deepseek-v3 ctx=32k users=1"), SGLANG)
+    assert SGLANG.kv_bytes(one, Layout(8, 1, True)) == SGLANG.kv_bytes(one, Layout(8))
 
 
 @pytest.mark.parametrize("case", CASES["gguf_sizes"], ids=lambda case: case["id"])

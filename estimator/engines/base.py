@@ -132,7 +132,7 @@ class Engine:
         """Why this engine cannot run on that card at all (vLLM on a Mac), else None."""
         return None
 
-    def layouts(self, model: "Model | None") -> list[Layout]:
+    def layouts(self, model: "Model | None", sequences: int = 1) -> list[Layout]:
         raise NotImplementedError
 
     def usable_bytes(self, gpu: Gpu, layout: Layout, model: "Model | None") -> int:

@@ -70,7 +70,7 @@ class LlamaCpp(Engine):
         product = terms[0] if len(terms) == 1 else "(" + " + ".join(terms) + ")"
         return f"{product}; -c {cells:,} shared by {slots} slot{'s' * (slots != 1)}"
 
-    def layouts(self, model) -> list[Layout]:
+    def layouts(self, model, sequences: int = 1) -> list[Layout]:
         # --split-mode layer: whole layers per GPU, any count.
         return [Layout(1, count) for count in range(1, self.max_gpus + 1)]
 

@@ -55,12 +55,14 @@ class Sglang(Engine):
         words = super().layout_words(plan)
         return words + ", DP attention" if plan.dp_attention else words
 
-    def layouts(self, model) -> list[Layout]:
+    def layouts(self, model, sequences: int = 1) -> list[Layout]:
         heads = model.attention_heads if model else None
         kv_heads = model.kv_heads if model else None
         sizes = tensor_parallel_sizes(heads, kv_heads, self.gpus_per_node)
+        # DP attention is SGLang's advice for MLA models at high batch sizes: only when every
+        # rank has requests of its own.
         dp = model is not None and model.uses_mla
-        layouts = [Layout(size, 1, dp and size > 1) for size in sizes]
+        layouts = [Layout(size, 1, dp and 1 < size <= sequences) for size in sizes]
         nodes = [n for n in power_of_two_sizes(self.max_nodes) if n > 1]
         return layouts + [Layout(sizes[-1], n) for n in nodes]
 
@@ -104,14 +106,14 @@ class Sglang(Engine):
         return gpu.memory_bytes - self.usable_bytes(gpu, layout, footprint.kv_model)
 
     def cache_bytes(self, model, tokens, sequences, kv_bits, layout, windowed) -> int:
+        if layout.dp_attention:  # each rank holds the latent cache of its own requests only
+            sequences = -(-sequences // layout.tensor_parallel)
         pool_tokens = tokens * sequences
         ratio = Fraction(self.rules["swa_full_tokens_ratio"])
         per_gpu = paged_kv_bytes(
             model, pool_tokens, kv_bits, layout.tensor_parallel, 1,
             windowed=windowed, window_tokens=lambda window: math.ceil(pool_tokens * ratio),
         )  # fmt: skip
-        if layout.dp_attention:  # each rank holds the latent cache of its own requests
-            per_gpu = math.ceil(per_gpu / layout.tensor_parallel)
         return math.ceil(per_gpu / layout.pipeline_parallel)
 
     def per_gpu_bytes(self, footprint, gpu, layout) -> int:
@@ -147,9 +149,9 @@ class Sglang(Engine):
         )
         if footprint.kv_model is not None and footprint.kv_model.uses_mla:
             words += (
-                " MLA model: data-parallel attention (--dp N --enable-dp-attention), as SGLang's "
-                "DeepSeek guide recommends for throughput, so each GPU keeps the latent cache of "
-                "its own requests."
+                " MLA model: data-parallel attention (--dp N --enable-dp-attention) once there are "
+                "at least as many requests as GPUs, as SGLang's DeepSeek guide recommends for "
+                "throughput; each GPU then keeps the latent cache of its own requests."
             )
         return words
 

@@ -44,7 +44,7 @@ class Vllm(Engine):
     def tensor_parallel_sizes(self, attention_heads, kv_heads) -> list[int]:
         return tensor_parallel_sizes(attention_heads, kv_heads, self.gpus_per_node)
 
-    def layouts(self, model) -> list[Layout]:
+    def layouts(self, model, sequences: int = 1) -> list[Layout]:
         heads = model.attention_heads if model else None
         kv_heads = model.kv_heads if model else None
         sizes = self.tensor_parallel_sizes(heads, kv_heads)
