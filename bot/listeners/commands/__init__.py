@@ -1,11 +1,8 @@
 from slack_bolt import App
 
-from bot.listeners.commands.vram_command import (
-    COMMAND,
-    answer_after_lookup,
-    answer_vram_command,
-)
+from bot.listeners.commands.vram_command import COMMAND, answer_vram_command
 
 
 def register(app: App) -> None:
-    app.command(COMMAND)(ack=answer_vram_command, lazy=[answer_after_lookup])
+    # A Hub lookup's answer is handed to the listener pool by the ack itself (vram_command).
+    app.command(COMMAND)(answer_vram_command)
