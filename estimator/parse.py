@@ -72,6 +72,7 @@ class _Reading:
     model: object | None
     name_note: NameNote | None
     hub: tuple[str, str | None] | None
+    rest: str  # the text once the model (or repo) is cut out
 
 
 def _read(text: str, names: NameIndex, question: bool = True) -> _Reading:
@@ -99,10 +100,11 @@ def _read(text: str, names: NameIndex, question: bool = True) -> _Reading:
         typo = names.correct_typo(normalised)
         if typo is not None:
             model, note = typo.model, NameNote("typo", typo.written)
-            said = read_tokens(_cut(normalised, typo.start, typo.end))
+            normalised = _cut(normalised, typo.start, typo.end)
+            said = read_tokens(normalised)
     if said is None:
         raise refusal
-    return _Reading(said, model, note, hub)
+    return _Reading(said, model, note, hub, normalised)
 
 
 def _family_pick(said: Said, names: NameIndex):
@@ -164,6 +166,14 @@ def _resolve(reading: _Reading, names: NameIndex, has_core: bool):
                 example=keys[0],
                 suggestions=keys,
             )
+    if model is not None and (said.unknown or said.numbers or said.params):
+        other = names.find_model(reading.rest)
+        if other is not None and other.model is not model:  # 'llama 3 70b vs qwen 2.5 72b'
+            raise QueryError(
+                f"You named two models ({model.display_name} and {other.model.display_name}); "
+                "ask about one at a time.",
+                example=f"{model.key} fp16",
+            )
     if said.problems:
         raise said.problems[0]
     _card_numbers(said)
@@ -206,7 +216,24 @@ def _card_numbers(said: Said) -> None:
 
 
 def _words_left(said: Said) -> list[str]:
-    return [word for word, _ in said.unknown]
+    """The words not understood; Chinese characters side by side are one word ('满血版')."""
+    words: list[tuple[str, int]] = []
+    for word, start in said.unknown:
+        previous = words[-1] if words else None
+        if (
+            previous
+            and _is_cjk(word)
+            and _is_cjk(previous[0])
+            and previous[1] + len(previous[0]) == start
+        ):
+            words[-1] = (previous[0] + word, previous[1])
+        else:
+            words.append((word, start))
+    return [word for word, _ in words]
+
+
+def _is_cjk(word: str) -> bool:
+    return all("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in word)
 
 
 def _training_options(said: Said) -> TrainingOptions | None:

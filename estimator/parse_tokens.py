@@ -318,7 +318,12 @@ TOKENS: tuple[TokenKind, ...] = (
         _context,
     ),
     TokenKind("context", rf"(?P<n>{_NUM})\s*(?P<unit>[km])?[\s-]*tokens?{_END}", _context),
-    TokenKind("context", rf"at\s+(?P<n>{_NUM})\s*(?P<unit>[km])?{_END}", _context),
+    TokenKind(
+        "context",  # 'at 32k', 'at 8192', but not 'at 4 bits', 'at 8 users'
+        rf"at\s+(?P<n>{_NUM})\s*(?P<unit>[km])?{_END}"
+        r"(?![\s-]*(?:bits?|bytes?|位|users?|requests?|seqs|sequences?|gpus?|cards?|gi?b|[bt](?![a-z])))",
+        _context,
+    ),
     TokenKind(
         "users",
         rf"(?:--)?(?:users?|batch(?:[\s_-]*size)?|bs|concurrency|seqs|sequences|"
@@ -339,7 +344,7 @@ TOKENS: tuple[TokenKind, ...] = (
     TokenKind(
         "nodes",
         r"how\s+many\s+(?:8[\s-]*gpu\s+)?(?:nodes|servers|machines|hosts)(?![a-z])|"
-        r"(?:几|多少)(?:个|台)(?:节点|机器|服务器)",
+        r"(?:几|多少)(?:个|台)(?:节点|机器|服务器)?",  # '几台8卡H100': how many 8-GPU machines
         _flag("wants_nodes"),
     ),
     TokenKind(

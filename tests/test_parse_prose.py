@@ -311,3 +311,23 @@ def test_inverse_questions_as_people_ask_them(text, solve):
 )
 def test_training_said_in_general_yields_to_the_method_named(text, method):
     assert parse(text).task == method
+
+
+def test_at_a_number_of_bits_is_not_a_context():
+    workload = parse("a 70B model at 4 bits with 128k context for 4 users on h100s").workload
+    assert (workload.context_tokens, workload.sequences) == (131_072, 4)
+    assert parse("llama-3.1-70b at 8192 on 2 h100").workload.context_tokens == 8_192
+
+
+def test_two_models_are_refused_by_name():
+    with pytest.raises(QueryError, match="two models") as caught:
+        parse("llama 3 70b vs qwen 2.5 72b")
+    assert "Llama 3 70B" in caught.value.message and "Qwen2.5 72B" in caught.value.message
+    parse(caught.value.example)
+
+
+def test_chinese_left_over_is_one_word_and_how_many_machines_is_nodes():
+    assert parse("DeepSeek-R1 满血版 需要多少显存").ignored_words == ()
+    assert parse("qwen3-32b 什么鬼").ignored_words == ("什么鬼",)  # one word, not three
+    query = parse("llama 3.1 405b 需要几台8卡H100")
+    assert query.wants_nodes and [(r.gpu.name, r.count) for r in query.gpus] == [("H100-80GB", 8)]
