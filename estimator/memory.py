@@ -59,8 +59,13 @@ def allowance_bytes(weights: int) -> int:
 
 def closest_model(params: int) -> Model:
     """The catalog's dense decoder nearest in size, to stand in for an unknown architecture
-    (never an embedding model: it has no KV cache to lend)."""
-    dense = [model for model in ALL_MODELS if not model.is_moe and not model.is_embedding]
+    (never an embedding model: it has no KV cache to lend; nor a NAS model, whose blocks
+    without attention would lend too small a cache)."""
+    dense = [
+        model
+        for model in ALL_MODELS
+        if not model.is_moe and not model.is_embedding and not model.attention_free_layers
+    ]
     return min(dense, key=lambda model: abs(math.log(model.params / params)))
 
 

@@ -128,6 +128,7 @@ CARD_PARAMS = {
     "kimi-dev-72b": 72.7e9,
     "minimax-m1": 456e9,  # MiniMax-M1 card
     "llama-3.3-nemotron-super-49b": 49.9e9,  # Hub model page
+    "llama-3.1-nemotron-ultra-253b": 253e9,  # Nemotron Ultra card
     # Hub pages (the cards say '0.6B', '4B', '8B'; the 8B has no lm_head: 7.57B)
     "qwen3-embedding-0.6b": 0.596e9, "qwen3-embedding-4b": 4.02e9, "qwen3-embedding-8b": 7.57e9,
 }  # fmt: skip
@@ -302,6 +303,7 @@ KV_PER_TOKEN_CASES = [
     # Nemotron Super: only the 49 of 80 blocks that attend (8 KV heads). A public fixture
     # that reads this config (block_configs) gets the same '196' KiB per token.
     ("llama-3.3-nemotron-super-49b", 49 * 2 * 8 * 128 * 2),
+    ("llama-3.1-nemotron-ultra-253b", 64 * 2 * 8 * 128 * 2),  # 64 of 162 blocks attend
 ]
 
 KV_SEQUENCE_CASES = [
@@ -791,3 +793,18 @@ def test_nas_blocks_have_their_own_widths_and_some_no_attention():
     assert super_49b.attention_layers() == ((FullAttention(8, 128), 49),)
     # 128K tokens: 49 x 4,096 B x 131,072 = 24.5 GiB (80 flat layers would say 40 GiB)
     assert super_49b.kv_bytes_per_sequence(131072, FP16) == 49 * 4096 * 131072
+
+
+def test_nas_blocks_can_skip_both_attention_and_ffn():
+    ultra = model("llama-3.1-nemotron-ultra-253b")
+    assert ultra.attention_free_layers == 98 and ultra.mlp_widths.count(0) == 81
+    norms = [lin for lin in ultra.linear_layers() if lin.name == "mlp.down_proj"]
+    assert sum(lin.count for lin in norms) == 162 - 81
+    assert max(ultra.mlp_widths) == 425_984
+
+
+def test_nas_models_do_not_stand_in_for_bare_sizes():
+    from estimator.memory import closest_model
+
+    assert closest_model(49_000_000_000).key != "llama-3.3-nemotron-super-49b"
+    assert closest_model(253_000_000_000).key != "llama-3.1-nemotron-ultra-253b"

@@ -106,6 +106,7 @@ MLLAMA_VISION = {
 NOT_IN_TRANSFORMERS: dict[str, str] = {
     "nomic-embed-text-v1.5": "NomicBertModel (trust_remote_code)",
     "llama-3.3-nemotron-super-49b": "DeciLMForCausalLM (nemotron-nas, trust_remote_code)",
+    "llama-3.1-nemotron-ultra-253b": "DeciLMForCausalLM (nemotron-nas, trust_remote_code)",
 }
 
 
