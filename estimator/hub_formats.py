@@ -121,5 +121,10 @@ def gguf_quant_label(filename: str) -> str | None:
     return prefix + label
 
 
+_GGUF_NAMES = {"fp16": "f16", "fp32": "f32", "bfloat16": "bf16", "float16": "f16"}
+
+
 def same_quant(label: str, wanted: str) -> bool:
-    return name_key(label) == name_key(wanted)
+    """'Q4_K_M' is q4_k_m; the file 'F16' is what people call fp16."""
+    wanted = name_key(wanted)
+    return name_key(label) == _GGUF_NAMES.get(wanted, wanted)

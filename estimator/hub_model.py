@@ -33,6 +33,7 @@ _SHARD = re.compile(r"-\d{5}-of-\d{5}(?=\.gguf$)", re.IGNORECASE)
 _BIN = re.compile(r"(?:pytorch_model|model)(?:-\d+-of-\d+)?\.bin")
 _NOT_WEIGHTS_GGUF = re.compile(r"(?:^|/)(?:mmproj|imatrix)[^/]*$", re.IGNORECASE)
 DEFAULT_GGUF_QUANTS = ("Q4_K_M", "Q8_0")  # what llama.cpp users pick first, in that order
+_SENTENCE_TRANSFORMERS = frozenset({"modules.json", "config_sentence_transformers.json"})
 DEFAULT_CONTEXT = 4096  # when neither config.json nor the GGUF header says
 
 
@@ -125,6 +126,9 @@ def choose_gguf(
         for name, shards in groups.items():
             if same_quant(labels[name], wanted):
                 return name, shards
+        for name, shards in groups.items():  # 'q4_k_xl' for unsloth's UD-Q4_K_XL
+            if same_quant(labels[name].removeprefix("UD-"), wanted.upper().removeprefix("UD-")):
+                return name, shards
         there = ", ".join(sorted(set(labels.values())))
         raise QueryError(
             f"{repo_id} has no {wanted} file; it has {there}.",
@@ -197,12 +201,23 @@ def _linear_attention(config: dict, layers: int) -> dict:
     }
 
 
-def model_from_config(config: dict, repo_id: str, sha: str, native: str) -> Model:
-    """A Model from a config.json (its text_config for vision-language models).
+def model_from_config(
+    config: dict, repo_id: str, sha: str, native: str, *, embedding: bool = False
+) -> Model:
+    """A Model from a config.json (its text_config for vision-language models); `embedding`:
+    served as an embedding model (sentence-transformers files), so no KV cache.
     Raises ValueError when the fields that size it are missing."""
     text = dict(text_config(config))
     model_type = str(text.get("model_type") or config.get("model_type") or "")
     defaults = _defaults(model_type)
+    if embedding or defaults.get("kind") == "embedding":
+        fields_for_kind = {
+            "kind": "embedding",
+            "token_types": text.get("type_vocab_size") or 0,
+            "pooler": defaults.get("pooler", False),
+        }
+    else:
+        fields_for_kind = {}
     hidden = _first(text, "hidden_size", "n_embd", "d_model")
     layers = _first(text, "num_hidden_layers", "n_layer", "num_layers")
     heads = _first(text, "num_attention_heads", "n_head")
@@ -233,6 +248,9 @@ def model_from_config(config: dict, repo_id: str, sha: str, native: str) -> Mode
     if text.get("index_head_dim") and text.get("index_n_heads"):  # DeepSeek V3.2's indexer
         fields.update(index_heads=text["index_n_heads"], index_head_dim=text["index_head_dim"])
     fields.update(_linear_attention(text, layers))
+    fields.update(fields_for_kind)
+    if fields_for_kind and defaults.get("learned_positions"):  # BERT: absolute positions
+        fields["learned_positions"] = text.get("max_position_embeddings") or 0
     if text.get("kv_lora_rank"):
         fields.update(
             {
@@ -454,7 +472,10 @@ def hub_model(
                 facts.gguf_metadata, facts.repo_id, facts.sha, "fp16", facts.gguf_params
             )
         elif facts.config:
-            model = model_from_config(facts.config, facts.repo_id, facts.sha, "bf16")
+            embedding = any(f.path in _SENTENCE_TRANSFORMERS for f in facts.files)
+            model = model_from_config(
+                facts.config, facts.repo_id, facts.sha, "bf16", embedding=embedding
+            )
     except (ValueError, TypeError, KeyError) as error:
         reason = str(error)
     base = None

@@ -13,7 +13,8 @@ from estimator import QueryError, estimate
 from estimator.compute import estimate_query
 from estimator.describe import format_count
 from estimator.estimate import Estimate
-from estimator.hub_model import catalog_model, hub_model
+from estimator.hub_formats import gguf_quant_label
+from estimator.hub_model import catalog_model, hub_model, is_gguf_repo
 from estimator.hub_ref import RepoRef, find_repo_ref, without_ref
 from estimator.parse import parse
 from estimator.query import Query
@@ -71,9 +72,15 @@ def hub_query(text: str, ref: RepoRef, deadline_s: float | None = None) -> Query
 
     asked = _rest_of_question(text, ref)  # refuses bad input before any request
     precision = asked.precision if asked.precision_given else None
-    wanted = ref.file or (precision.name if precision else None)
+    # 'Q4_K_XL' is no format of the catalog's, but it can be a GGUF file's label
+    quant = next((w for w in asked.ignored_words if gguf_quant_label(w)), None)
+    wanted = ref.file or (precision.name if precision else None) or quant
     facts = lookup(ref, wanted, deadline_s)
-    found = hub_model(facts, ref.revision, ref.file, precision)
+    if quant is not None and is_gguf_repo(facts.files):
+        asked = replace(asked, ignored_words=tuple(w for w in asked.ignored_words if w != quant))
+    else:
+        quant = None
+    found = hub_model(facts, ref.revision, ref.file or quant, precision)
     source = found.source
     if asked.hub_repo is not None and asked.params and asked.params != found.params:
         given = f"The size given ({format_count(asked.params)}) is not used: "

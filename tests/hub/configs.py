@@ -50,6 +50,13 @@ QWEN3_NEXT_80B = {
     "linear_value_head_dim": 128, "linear_conv_kernel_dim": 4, "vocab_size": 151936,
     "max_position_embeddings": 262144, "tie_word_embeddings": False, "torch_dtype": "bfloat16",
 }  # fmt: skip
+# BAAI/bge-m3 (XLMRobertaModel; sentence-transformers)
+BGE_M3 = {
+    "architectures": ["XLMRobertaModel"], "model_type": "xlm-roberta", "hidden_size": 1024,
+    "intermediate_size": 4096, "num_hidden_layers": 24, "num_attention_heads": 16,
+    "vocab_size": 250002, "max_position_embeddings": 8194, "type_vocab_size": 1,
+    "torch_dtype": "float32",
+}  # fmt: skip
 # meta-llama/Llama-4-Scout-17B-16E-Instruct (text_config; HUB.md §5)
 LLAMA_4_SCOUT = {
     "model_type": "llama4", "architectures": ["Llama4ForConditionalGeneration"],

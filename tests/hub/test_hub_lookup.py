@@ -138,6 +138,20 @@ def test_gguf_a_file_named_in_a_link_or_an_ollama_tag(hub):
     assert estimate_text("hf.co/acme/Llama-8B-GGUF:Q8_0").weights_bytes == 8_540_000_000
 
 
+def test_gguf_unsloth_labels_and_f16_are_file_names_too(hub):
+    repo = gguf_hub(hub)
+    repo.files["UD-Q4_K_XL/Llama-3.1-8B-Instruct-UD-Q4_K_XL.gguf"] = repo.files.pop(
+        "Llama-3.1-8B-Instruct-Q2_K.gguf"
+    )
+    repo.files["Llama-3.1-8B-Instruct-F16.gguf"] = repo.files["Llama-3.1-8B-Instruct-Q4_K_M.gguf"]
+    answer = estimate_text("acme/Llama-8B-GGUF UD-Q4_K_XL")
+    assert answer.query.hub.weight_files == ("UD-Q4_K_XL/Llama-3.1-8B-Instruct-UD-Q4_K_XL.gguf",)
+    assert estimate_text("acme/Llama-8B-GGUF Q4_K_XL").weights_bytes == 3_179_133_248
+    assert estimate_text("acme/Llama-8B-GGUF fp16").query.hub.weight_files == (
+        "Llama-3.1-8B-Instruct-F16.gguf",
+    )
+
+
 def test_gguf_a_quant_that_is_not_there_names_those_that_are(hub):
     gguf_hub(hub)
     with pytest.raises(QueryError) as refused:

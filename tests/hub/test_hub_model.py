@@ -7,7 +7,14 @@ from hypothesis import strategies as st
 from estimator.errors import QueryError
 from estimator.gguf_header import NeedMoreBytes, NotGguf, read_gguf_header
 from estimator.hub_formats import config_format, gguf_quant_label
-from estimator.hub_model import RepoFile, choose_gguf, model_from_config, model_from_gguf
+from estimator.hub_model import (
+    HubFacts,
+    RepoFile,
+    choose_gguf,
+    hub_model,
+    model_from_config,
+    model_from_gguf,
+)
 from estimator.hub_ref import find_repo_ref
 from estimator.models import MODELS_BY_KEY
 from tests.hub import configs, repos
@@ -26,6 +33,7 @@ SHA = "0" * 40
         (configs.DEEPSEEK_V3, "deepseek-v3"),
         (configs.GPT_OSS_20B, "gpt-oss-20b"),
         (configs.QWEN3_NEXT_80B, "qwen3-next-80b-a3b"),
+        (configs.BGE_M3, "bge-m3"),
     ],
 )
 def test_a_config_json_reads_as_the_catalog_row_of_the_same_model(config, key):
@@ -224,3 +232,12 @@ def test_any_text_finds_a_repository_or_none_without_error(text):
     if ref is not None:
         assert "/" in ref.repo_id and ref.repo_id.count("/") == 1
         assert 0 <= ref.start < ref.end <= len(text)
+
+
+def test_a_sentence_transformers_repository_is_an_embedding_model_without_kv_cache():
+    files = (RepoFile("model.safetensors", 2_000), RepoFile("modules.json", 300))
+    facts = HubFacts("org/embed", SHA, files, config=repos.LLAMA_3_2_1B, parameters={"BF16": 1000})
+    found = hub_model(facts, None, None, None)
+    assert found.model.is_embedding
+    assert found.model.kv_bytes_per_sequence(8192, 16) == 0
+    assert found.source.weights_bytes == 2_000
