@@ -22,12 +22,15 @@ from urllib.parse import urlencode
 from bot.app import build_app
 from bot.http import EVENTS_PATH, create_flask_app
 from bot.listeners.commands.vram_command import COMMAND, LOOKING_UP
+from bot.listeners.shortcuts import SIZE_A_MODEL
+from bot.render.form_view import POST_IN
 from bot.render.plain import blocks_as_text
 from bot.signing import slack_headers
 from bot.slack_payloads import (
     block_actions_payload,
     buttons,
     interaction_body,
+    shortcut_payload,
     view_submission_payload,
 )
 from bot.web_api_stub import BOT_USER_ID, TEAM_ID, ApiCall, SlackWebApiStub
@@ -44,7 +47,7 @@ USAGE = f"""Local mode: no Slack needed. Type what you would type in Slack:
   70B fp16            anything else is a direct message to the bot
   3                   click button [3] of the last answer
   home                open the app's Home tab
-  /vram               the form, as a few questions
+  /vram               the form, as a few questions (`shortcut`: the same, from ⚡)
 Ctrl-D or `exit` to leave."""
 
 
@@ -75,6 +78,8 @@ class LocalSlack:
             return self.click(int(line))
         if line == "home":
             return self.open_home()
+        if line == "shortcut":
+            return self.shortcut()
         if line == "new thread":
             self._thread_ts = None
             return "(the next @vram starts a new thread)"
@@ -143,6 +148,16 @@ class LocalSlack:
         )
         return self._describe(published[-1])
 
+    def shortcut(self) -> str:
+        """The global shortcut "Size a model": its form, asked as a prompt."""
+        opened = len(self.web_api.calls_to("views.open"))
+        payload = shortcut_payload(SIZE_A_MODEL, user=USER_ID, team=TEAM_ID)
+        response = self._post(interaction_body(payload), "application/x-www-form-urlencoded")
+        if response.status_code != 200:
+            return f"(the app answered HTTP {response.status_code})"
+        calls = self.web_api.wait_for_calls("views.open", opened + 1)
+        return self.fill_form(calls[-1].result["view"])
+
     def fill_form(self, view: dict) -> str:
         """Ask each field of the form; submit; ask again the fields Slack would flag."""
         fields = [block for block in view["blocks"] if block["type"] == "input"]
@@ -153,13 +168,20 @@ class LocalSlack:
         asking = fields
         for _ in range(5):
             for block in asking:
-                answer = _ask_field(block, self._prompt)
+                try:
+                    answer = _ask_field(block, self._prompt)
+                except (EOFError, KeyboardInterrupt):
+                    return "(the form was closed, as with Cancel)"
                 if answer is None:
                     values.pop(block["block_id"], None)
                 else:
                     values[block["block_id"]] = answer
             already = len(self.web_api.calls)
-            payload = view_submission_payload(view, values, user=USER_ID, team=TEAM_ID)
+            # A conversation picked in the shortcut's form comes with its response_url.
+            hooks = {POST_IN: self.web_api.hook_url(f"picked-{next(self._hooks)}")}
+            payload = view_submission_payload(
+                view, values, user=USER_ID, team=TEAM_ID, response_urls=hooks
+            )
             response = self._post(interaction_body(payload), "application/x-www-form-urlencoded")
             errors = (response.get_json(silent=True) or {}).get("errors") or {}
             if not errors:
@@ -168,7 +190,7 @@ class LocalSlack:
                 container = {
                     "type": "message",
                     "message_ts": self._next_ts(),
-                    "channel_id": origin.get("channel") or CHANNEL_ID,
+                    "channel_id": origin.get("channel") or values.get(POST_IN) or CHANNEL_ID,
                     "is_ephemeral": False,
                 }
                 return "\n".join(self._describe(call, container) for call in calls)

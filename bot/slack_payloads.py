@@ -81,17 +81,22 @@ def block_actions_payload(
     return payload
 
 
-def view_submission_payload(view: dict, values: dict[str, str], *, user: str, team: str) -> dict:
+def view_submission_payload(
+    view: dict, values: dict[str, str], *, user: str, team: str, response_urls: dict | None = None
+) -> dict:
     """Submitting the modal `view` (as views.open returned it) with `values` by block_id
     (https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload).
-    Slack's state has an entry for every input block, null where nothing was entered."""
+    Slack's state has an entry for every input block, null where nothing was entered.
+    `response_urls`: {block_id: url} for conversation selects with response_url_enabled."""
     state: dict[str, dict] = {}
     for block in view.get("blocks", []):
         if block.get("type") != "input":
             continue
         element = block["element"]
         value = values.get(block["block_id"])
-        if element["type"].endswith("_select"):
+        if element["type"] == "conversations_select":
+            entry = {"type": element["type"], "selected_conversation": value}
+        elif element["type"].endswith("_select"):
             option = None
             if value is not None:
                 label = next(
@@ -114,7 +119,16 @@ def view_submission_payload(view: dict, values: dict[str, str], *, user: str, te
         "token": "legacy-verification-token",
         "trigger_id": f"{int(time.time())}.2.trigger",
         "view": {**view, "state": {"values": state}},
-        "response_urls": [],
+        "response_urls": [
+            {
+                "block_id": block_id,
+                "action_id": block_id,
+                "channel_id": values[block_id],
+                "response_url": url,
+            }
+            for block_id, url in (response_urls or {}).items()
+            if values.get(block_id)
+        ],
         "is_enterprise_install": False,
         "enterprise": None,
     }

@@ -7,6 +7,7 @@ Each block's block_id and its element's action_id are the field's name, so a sub
 import json
 
 from slack_sdk.models.blocks import (
+    ConversationSelectElement,
     ExternalDataSelectElement,
     InputBlock,
     NumberInputElement,
@@ -20,6 +21,7 @@ from bot import form
 from bot.render.serialise import as_dict
 
 FORM_CALLBACK_ID = "vram_form"
+POST_IN = "post_in"  # the shortcut's form: where to post the answer
 
 
 def form_view(origin: dict) -> dict:
@@ -80,6 +82,19 @@ def form_view(origin: dict) -> dict:
     ):
         if len(choices) > 1:  # only when the estimator knows more than the default
             blocks.append(_input(field, label, _select(field, list(choices)), optional=True))
+    if not origin.get("response_url"):  # the shortcut: no channel it was asked in
+        blocks.append(
+            _input(
+                POST_IN,
+                "Post the answer in",
+                ConversationSelectElement(
+                    action_id=POST_IN,
+                    response_url_enabled=True,  # Slack sends that conversation's response_url
+                ),
+                optional=True,
+                hint="Empty: in your direct messages with vram.",
+            )
+        )
     view = View(
         type="modal",
         callback_id=FORM_CALLBACK_ID,

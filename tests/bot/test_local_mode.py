@@ -116,3 +116,28 @@ def test_mentions_share_a_thread_so_follow_ups_work(local_slack):
     assert "Follow-up of `llama-3.1-70b ctx=8192`: `llama-3.1-70b int4 ctx=8192`" in follow_up
     local_slack.ask("new thread")
     assert f"in thread {thread};" not in local_slack.ask("@vram 70B fp16")
+
+
+def test_the_shortcut_asks_where_to_post_and_posts_there():
+    fields = {"Model": "70B", "Format": "5", "Post the answer in": "C0LOCAL"}
+    slack = LocalSlack(
+        prompt=lambda label: fields.get(label.split(" (")[0].strip().rstrip(":"), "")
+    )
+    try:
+        reply = slack.ask("shortcut")
+    finally:
+        slack.close()
+    assert reply.startswith("[response_url: answered; seen by everyone in #local]")
+    assert "@you asked `/vram 70B int4`" in reply
+
+
+def test_a_form_closed_half_way_posts_nothing():
+    def closing(label):
+        raise EOFError
+
+    slack = LocalSlack(prompt=closing)
+    try:
+        assert slack.ask("/vram") == "(the form was closed, as with Cancel)"
+        assert slack.web_api.calls_to("response_url") == []
+    finally:
+        slack.close()

@@ -59,8 +59,10 @@ def post_form_answer(body: dict, view: dict, client: WebClient) -> None:
     user = body["user"]["id"]
     origin = json.loads(view.get("private_metadata") or "{}")
     reply = reply_to(Question(form.question_text(values)), invocation=INVOCATION, echo_for=user)
-    if origin.get("response_url"):
-        _post_to_response_url(origin["response_url"], reply)
+    # The conversation picked in the shortcut's form comes with its own response_url.
+    picked = next((r["response_url"] for r in body.get("response_urls") or []), None)
+    if origin.get("response_url") or picked:
+        _post_to_response_url(origin.get("response_url") or picked, reply)
     else:
         to = Destination(origin.get("channel") or user, None, user)
         post_reply(client, reply, to, ephemeral=False, surface="the form")
