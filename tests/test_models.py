@@ -575,6 +575,15 @@ FOUND = [
     ("qwen2.5vl:7b", "qwen2.5-vl-7b", "qwen2.5vl:7b"),
     ("deepseek-coder-v2:16b", "deepseek-coder-v2-lite", "deepseek-coder-v2:16b"),
     ("Qwen/Qwen3-Embedding-8B", "qwen3-embedding-8b", "Qwen/Qwen3-Embedding-8B"),
+    # GGUF file names as llama.cpp users pass them
+    ("DeepSeek-R1-Distill-Qwen-32B-Q4_K_M.gguf", "deepseek-r1-distill-qwen-32b",
+     "DeepSeek-R1-Distill-Qwen-32B-"),
+    ("Llama-4-Scout-17B-16E-Instruct-UD-Q4_K_XL.gguf", "llama-4-scout",
+     "Llama-4-Scout-17B-16E-Instruct-"),
+    ("codellama-34b-instruct.Q4_K_M.gguf", "codellama-34b", "codellama-34b-instruct"),
+    ("Kimi-K2-Instruct-UD-Q2_K_XL.gguf", "kimi-k2", "Kimi-K2-Instruct-"),
+    ("GLM-4.5-Air-Q4_K_M.gguf", "glm-4.5-air", "GLM-4.5-Air-"),
+    ("deepseek-coder-6.7b-instruct.Q5_K_M.gguf", "deepseek-coder-6.7b", "deepseek-coder-6.7b-instruct"),
 ]  # fmt: skip
 
 
