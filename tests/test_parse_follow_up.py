@@ -6,6 +6,7 @@ import pytest
 
 from estimator import QueryError, parse
 from estimator.parse import parse_follow_up
+from estimator.query_text import query_to_text
 
 FIRST = "llama-3.1-70b fp16 ctx=8k users=4 on 2x h100"
 
@@ -85,3 +86,16 @@ def test_a_follow_up_that_changes_nothing_says_so():
         parse_follow_up("thanks!", parse(FIRST))
     assert "change" in caught.value.message
     parse_follow_up(caught.value.example, parse(FIRST))
+
+
+def test_the_readme_example():
+    first = parse("can we run qwen3-32b on two h100s at 32k for 8 users? thanks")
+    assert query_to_text(first) == "qwen3-32b ctx=32768 users=8 on 2x H100-80GB"
+    assert (
+        query_to_text(parse_follow_up("same with int4", first))
+        == "qwen3-32b int4 ctx=32768 users=8 on 2x H100-80GB"
+    )
+    assert (
+        query_to_text(parse_follow_up("on h200 instead", first))
+        == "qwen3-32b ctx=32768 users=8 on H200-141GB"
+    )
