@@ -2,8 +2,10 @@
 figures, and finding model names inside free-form questions."""
 
 import dataclasses
+import json
 import time
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -82,77 +84,31 @@ DUPLICATED_LM_HEAD = {"falcon-7b", "falcon-40b", "falcon-180b", "starcoder-15b"}
 NOMINAL_ONLY = {"opt-13b": 13_000_000_000}
 
 
-# Issue 8's families: the figure each model card (or paper, or the Hub's rounded figure) gives,
-# carried here with its source. The catalog's exact count must be within 1 % of it.
-CARD_PARAMS = {
-    # Qwen2.5 / Qwen2.5-Coder cards, 'Number of Parameters'
-    "qwen2.5-0.5b": 0.49e9, "qwen2.5-1.5b": 1.54e9, "qwen2.5-3b": 3.09e9,
-    "qwen2.5-coder-0.5b": 0.49e9, "qwen2.5-coder-1.5b": 1.54e9, "qwen2.5-coder-3b": 3.09e9,
-    "qwen2.5-coder-7b": 7.61e9, "qwen2.5-coder-14b": 14.7e9, "qwen2.5-coder-32b": 32.5e9,
-    "qwq-32b": 32.5e9,  # QwQ-32B card
-    # Qwen3 cards: 'Number of Parameters: 0.6B' (1.7B: 'Non-Embedding: 1.4B', below)
-    "qwen3-0.6b": 0.6e9, "qwen3-4b": 4.0e9,
-    "qwen3-coder-30b-a3b": 30.5e9, "qwen3-coder-480b-a35b": 480e9,  # Qwen3-Coder cards
-    "qwen3-next-80b-a3b": 80e9,  # Qwen3-Next card '80B in total'
-    # LLaMA paper (arXiv 2302.13971) Table 2
-    "llama-1-7b": 6.7e9, "llama-1-13b": 13.0e9, "llama-1-33b": 32.5e9, "llama-1-65b": 65.2e9,
-    # Code Llama paper (arXiv 2308.12950): 7B, 13B, 34B, 70B
-    "codellama-7b": 6.74e9, "codellama-13b": 13.0e9, "codellama-34b": 34e9, "codellama-70b": 69e9,
-    "llama-guard-3-1b": 1.5e9, "llama-guard-3-8b": 8.03e9,  # Hub model pages
-    "llama-3.1-nemotron-70b": 70.6e9,  # Hub model page
-    # DeepSeek-R1 README, distills: the Hub's figures for each repository
-    "deepseek-r1-distill-qwen-1.5b": 1.78e9, "deepseek-r1-distill-qwen-7b": 7.62e9,
-    "deepseek-r1-distill-qwen-14b": 14.8e9, "deepseek-r1-distill-qwen-32b": 32.8e9,
-    "deepseek-r1-distill-llama-8b": 8.03e9, "deepseek-r1-distill-llama-70b": 70.6e9,
-    # DeepSeek-V2 paper (arXiv 2405.04434): 236B; V2-Lite 15.7B; Coder-V2 README likewise
-    "deepseek-v2": 236e9, "deepseek-v2-lite": 15.7e9,
-    "deepseek-coder-v2": 236e9, "deepseek-coder-v2-lite": 15.7e9,
-    "deepseek-v3.1": 671e9, "deepseek-v3.2-exp": 671e9 + 0.85e9,  # V3 + the indexer (note)
-    "kimi-k2": 1.03e12,  # Kimi K2 card: '1 trillion total parameters' (Hub: 1.03T)
-    # GLM-4.5 card: 355B / 106B; GLM-4.6 card: 355B; Hub pages for the 0414 models
-    "glm-4.5": 355e9, "glm-4.5-air": 106e9, "glm-4.6": 355e9,
-    "glm-4-9b-0414": 9.4e9, "glm-4-32b-0414": 32.6e9,
-    "glm-z1-9b-0414": 9.4e9, "glm-z1-32b-0414": 32.6e9,
-    # MiniMax-M2 card: 230B; MiniMax-Text-01 card: 456B
-    "minimax-m2": 230e9, "minimax-text-01": 456e9,
-    # with their vision towers: Llama 4 cards '109B total' / '400B total'; Hub pages
-    "llama-4-scout": 109e9, "llama-4-maverick": 400e9,
-    "llama-3.2-vision-11b": 10.7e9, "llama-3.2-vision-90b": 88.6e9,
-    "qwen2.5-vl-3b": 3.75e9, "qwen2.5-vl-7b": 8.29e9, "qwen2.5-vl-32b": 33.5e9,
-    "qwen2.5-vl-72b": 73.4e9,
-    # Hub pages; DeepSeek-Coder / DeepSeek LLM papers give the nominal sizes
-    "deepseek-coder-1.3b": 1.35e9, "deepseek-coder-6.7b": 6.74e9, "deepseek-coder-33b": 33.3e9,
-    "deepseek-llm-7b": 6.91e9, "deepseek-llm-67b": 67.4e9,
-    "deepseek-r1-0528-qwen3-8b": 8.19e9, "llama-3.1-nemotron-nano-8b": 8.03e9,
-    "qwen2-0.5b": 0.494e9, "qwen2-1.5b": 1.54e9, "qwen2-7b": 7.62e9, "qwen2-72b": 72.7e9,
-    "kimi-dev-72b": 72.7e9,
-    "minimax-m1": 456e9,  # MiniMax-M1 card
-    "llama-3.3-nemotron-super-49b": 49.9e9,  # Hub model page
-    "llama-3.1-nemotron-ultra-253b": 253e9,  # Nemotron Ultra card
-    # Hub pages (the cards say '0.6B', '4B', '8B'; the 8B has no lm_head: 7.57B)
-    "qwen3-embedding-0.6b": 0.596e9, "qwen3-embedding-4b": 4.02e9, "qwen3-embedding-8b": 7.57e9,
-}  # fmt: skip
-
-# Published only without the embeddings: Qwen3-1.7B card 'Non-Embedding: 1.4B'.
-CARD_NON_EMBEDDING_PARAMS = {"qwen3-1.7b": 1.4e9, "qwen3-0.6b": 0.44e9, "qwen3-4b": 3.6e9}
+# Issue 8's families (catalog-a): each model's published figure, carried with its source in
+# tests/data/model_figures.json. The catalog's exact count must equal a Hub count
+# (tolerance 0) or lie within 1 % of a card's rounded figure.
+FIGURES = json.loads((Path(__file__).parent / "data" / "model_figures.json").read_text())["figures"]
 
 
-@pytest.mark.parametrize(("key", "published"), CARD_PARAMS.items())
-def test_params_are_within_1_percent_of_the_model_cards(key, published):
-    assert abs(model(key).param_groups().total - published) <= published * 0.01
+def _measured(entry, measure: str) -> int:
+    groups = entry.param_groups()
+    return groups.total if measure == "total" else groups.total - groups.embedding
 
 
-@pytest.mark.parametrize(("key", "published"), CARD_NON_EMBEDDING_PARAMS.items())
-def test_non_embedding_params_are_within_1_percent_of_the_cards(key, published):
-    groups = model(key).param_groups()
-    assert abs(groups.total - groups.embedding - published) <= published * 0.01
+@pytest.mark.parametrize(
+    "figure", FIGURES, ids=[f"{f['model']}-{f['measure']}-{f['tolerance_pct']}" for f in FIGURES]
+)
+def test_params_match_the_published_figures_of_the_new_families(figure):
+    assert figure["source"].strip()
+    computed = _measured(model(figure["model"]), figure["measure"])
+    assert abs(computed - figure["params"]) <= figure["params"] * figure["tolerance_pct"] / 100
 
 
 def test_every_new_model_has_a_published_figure():
     old = set(REQUIRED) | {"llama-2-13b"}
     for key in MODEL_KEYS:
         if key not in old and not key.startswith(CATALOG_B_FAMILIES):
-            assert key in CARD_PARAMS or key in CARD_NON_EMBEDDING_PARAMS, key
+            assert key in {figure["model"] for figure in FIGURES}, key
 
 
 def test_catalog_has_every_required_model():
