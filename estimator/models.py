@@ -1,8 +1,12 @@
 """The model catalog (data/models/*.toml): architectures, the parameter counts computed from
-them, and the KV cache they need. Finding a model named in a question: estimator.model_names.
+them, and the attention layers whose KV cache they need. Finding a model named in a
+question: estimator.model_names.
 
-Parameter formulas follow the modules transformers builds from each config.json; the KV cache
-is vLLM's page arithmetic (estimator/attention.py, ../shared/reference/FACTS.md).
+A Model is data plus formulas: linear_layers() lists every weight matrix once (the shapes
+parameter counts and LoRA share), param_groups() adds embeddings, norms and biases, following
+the modules transformers builds from each config.json; attention_layers() gives the specs of
+estimator/attention.py. Paging the cache into an engine's blocks is the engine's rule
+(attention.sequence_kv_bytes, with the block size passed in; ../shared/reference/FACTS.md).
 """
 
 import math
@@ -473,8 +477,9 @@ class Model:
         return LinearAttentionState.lightning(self.attention_heads, self.head_dim)
 
     def kv_bytes_per_token(self, kv_bits: Fraction | int, tensor_parallel: int = 1) -> int:
-        """KV cache bytes per token on one GPU at this tensor-parallel size, every attention
-        layer charged as full attention (the conservative figure)."""
+        """KV cache bytes per token on one GPU at this tensor-parallel size, every layer that
+        caches tokens charged as full attention (the conservative figure); linear-attention
+        layers add nothing per token (their state is per sequence)."""
         per_token = sum(
             spec.bytes_per_token(kv_bits, tensor_parallel) * count
             for spec, count in self.attention_layers()
