@@ -53,7 +53,6 @@ def _in_words(plan: GpuPlan, query: Query, shown: Footprint, engine: Engine) -> 
         plan,
         recommendation=describe.recommendation(plan, engine, in_nodes=query.wants_nodes),
         verdict=describe.verdict(plan, engine.name),
-        min_count_reason=describe.min_count_reason(plan, shown),
     )
 
 
@@ -96,6 +95,10 @@ def _estimate_one(query: Query) -> Estimate:
         reserve = engine.reserve_bytes(planning, first.gpu, layout)
         planning = replace(planning, reserve_bytes=reserve)
         shown = planning.shown()
+    # Against the figures shown: the total, and the reserve row beside a single card's.
+    plans = [
+        replace(plan, min_count_reason=describe.min_count_reason(plan, shown)) for plan in plans
+    ]
     kv_cache = shown.kv_cache_bytes()
     full_kv = shown.kv_cache_bytes(windowed=False)
     # A named model, or a stand-in for a bare size with a workload; None for a bare size alone.

@@ -283,10 +283,16 @@ def min_count_reason(plan: GpuPlan, footprint: Footprint) -> str | None:
     engine = footprint.engine
     reserve = engine.reserve_bytes(footprint, plan.gpu, Layout(1))
     held = engine.gpu_weights_bytes(footprint) + footprint.kv_cache_bytes()
+    # The reserve row shows the recommended layout's reserve; a minimum is counted on single
+    # cards, whose reserve can be smaller (SGLang keeps more back at TP 8 with DP attention).
+    if reserve == footprint.overhead_bytes:
+        kept = f"its own {format_bytes(reserve)} runtime reserve"
+    else:
+        kept = f"its own runtime reserve, {format_bytes(reserve)} for a single card"
     return (
-        f"{plan.min_count}, not {naive}: each card keeps its own {format_bytes(reserve)} runtime "
-        f"reserve ({naive} × {format_bytes(plan.gpu.memory_bytes)} < {format_bytes(held)} + "
-        f"{naive} × {format_bytes(reserve)})."
+        f"{plan.min_count}, not {naive}: each card keeps {kept} "
+        f"({naive} × {format_bytes(plan.gpu.memory_bytes)} < "
+        f"{format_bytes(held)} + {naive} × {format_bytes(reserve)})."
     )
 
 
