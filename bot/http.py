@@ -16,11 +16,14 @@ and one short line. A signed body of a shape Slack never sends gets 400 and one 
 
 import logging
 import sys
+from urllib.parse import parse_qsl
 
 from flask import Flask, Response, abort, request
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.flask.handler import to_flask_response
+from slack_bolt.context import BoltContext
 from slack_bolt.middleware.request_verification import RequestVerification
+from slack_bolt.request.internals import build_context
 from slack_sdk.signature import SignatureVerifier
 
 from bot.app import build_app_from_settings
@@ -67,10 +70,8 @@ def create_flask_app(bolt_app: App | None = None) -> Flask:
             return {"error": f"not a Slack payload: {not_slacks}"}, 400
         try:
             # What Bolt's Flask adapter does. Bolt checks the signature again (401).
-            bolt_request = BoltRequest(
-                body=text,
-                query=request.query_string.decode("utf-8", "replace"),
-                headers=headers,  # type: ignore[arg-type]
+            bolt_request = _bolt_request(
+                text, request.query_string.decode("utf-8", "replace"), headers
             )
             return to_flask_response(bolt_app.dispatch(bolt_request))
         except Exception as error:  # a bug: one line, not Flask's 30-line traceback
@@ -82,6 +83,21 @@ def create_flask_app(bolt_app: App | None = None) -> Flask:
         return {"ok": True, "app": "vram", "slack_endpoint": EVENTS_PATH}
 
     return flask_app
+
+
+def _bolt_request(body: str, query: str, headers) -> BoltRequest:
+    """What Bolt's Flask adapter builds, with one fix: Bolt 1.30 reads a form body that merely
+    contains the word "payload" ('/vram payload of 70B', a text field) as an interactive
+    payload (slack_bolt/request/internals.py, parse_body), finds none, and answers 404. A form
+    without a `payload` field is a slash command: read as the form it is."""
+    bolt_request = BoltRequest(body=body, query=query, headers=headers)  # type: ignore[arg-type]
+    if bolt_request.body or bolt_request.content_type == "application/json":
+        return bolt_request
+    form = dict(parse_qsl(body, keep_blank_values=True))
+    if form and "payload" not in form:
+        bolt_request.body = form
+        bolt_request.context = build_context(BoltContext({}), form)
+    return bolt_request
 
 
 def _body_within_limit() -> bytes | None:
