@@ -140,6 +140,11 @@ class Model:
     kind: str = "decoder"
     token_types: int = 0
     pooler: bool = False
+    kv_shared_layers: int = 0
+    per_layer_input_size: int = 0
+    per_layer_vocab_size: int = 0
+    altup_inputs: int = 0
+    laurel_rank: int = 0
 
     def __post_init__(self) -> None:
         problems = []
@@ -178,7 +183,9 @@ class Model:
             + self.cross_attention_layers
             + self.attention_free_layers
         )
-        if windowed > self.layers:
+        if not 0 <= self.kv_shared_layers < self.layers:
+            problems.append("kv_shared_layers must be between 0 and layers - 1")
+        if windowed > self.layers - self.kv_shared_layers:
             problems.append("sliding, chunked and linear-attention layers exceed the layers")
         if self.index_head_dim and not (self.uses_mla and self.q_lora_rank):
             problems.append("the sparse-attention indexer needs MLA with q_lora_rank")
@@ -245,6 +252,7 @@ class Model:
                 entries.append(
                     LinearLayer("mlp.shared_expert_gate", hidden, 1, moe_layers, "other")
                 )
+        entries += self._gemma_3n_linears()
         if self.pooler:  # BERT's pooler: a dense layer (with bias) on the first token
             entries.append(LinearLayer("pooler.dense", hidden, hidden, 1, "other", True))
         if not self.tied_embeddings and not self.is_embedding:  # an encoder has no lm_head
@@ -295,15 +303,44 @@ class Model:
         qkv_bias = self.attention_bias in ("qkv", "all")
         # Qwen3-Next's gated attention: q_proj also yields a per-head output gate
         q_out = q_width * (2 if self.gated_attention else 1)
+        kv_layers = layers - self.kv_shared_layers  # Gemma 3n: shared layers build no k/v
         return (
             *linear,
             LinearLayer("self_attn.q_proj", hidden, q_out, layers, "other", qkv_bias),
-            LinearLayer("self_attn.k_proj", hidden, kv_width, layers, "other", qkv_bias),
-            LinearLayer("self_attn.v_proj", hidden, kv_width, layers, "other", qkv_bias),
+            LinearLayer("self_attn.k_proj", hidden, kv_width, kv_layers, "other", qkv_bias),
+            LinearLayer("self_attn.v_proj", hidden, kv_width, kv_layers, "other", qkv_bias),
             LinearLayer(
                 "self_attn.o_proj", q_width, hidden, layers, "other", self.attention_bias == "all"
             ),
         )
+
+    def _gemma_3n_linears(self) -> tuple[LinearLayer, ...]:
+        """Gemma 3n's per-layer inputs, AltUp and LAuReL (transformers Gemma3nTextModel and
+        Gemma3nTextDecoderLayer: per_layer_model_projection, altup_(unembed_)projections;
+        per layer altup.*, laurel.linear_left/right, per_layer_input_gate/projection)."""
+        hidden, layers, entries = self.hidden_size, self.layers, []
+        if self.per_layer_input_size:
+            width = self.per_layer_input_size
+            entries += [
+                LinearLayer("per_layer_model_projection", hidden, layers * width, 1, "other"),
+                LinearLayer("per_layer_input_gate", hidden, width, layers, "other"),
+                LinearLayer("per_layer_projection", width, hidden, layers, "other"),
+            ]
+        if self.altup_inputs:
+            inputs = self.altup_inputs
+            entries += [
+                LinearLayer("altup_projections", hidden, hidden, inputs - 1, "other"),
+                LinearLayer("altup_unembed_projections", hidden, hidden, inputs - 1, "other"),
+                LinearLayer("altup.modality_router", hidden, inputs, layers, "other"),
+                LinearLayer("altup.prediction_coefs", inputs, inputs * inputs, layers, "other"),
+                LinearLayer("altup.correction_coefs", inputs, inputs, layers, "other"),
+            ]
+        if self.laurel_rank:
+            entries += [
+                LinearLayer("laurel.linear_left", hidden, self.laurel_rank, layers, "other"),
+                LinearLayer("laurel.linear_right", self.laurel_rank, hidden, layers, "other"),
+            ]
+        return tuple(entries)
 
     def _dense_mlp_widths(self, dense_layers: int) -> list[tuple[int, int]]:
         """(width, how many layers) of the dense MLPs: one width, or each layer's own
@@ -384,7 +421,9 @@ class Model:
             biases += linear.biases  # kept in 16 bits even where the weights are quantised
         hidden = self.hidden_size
         rows = self.vocab_size + self.learned_positions + self.token_types
-        embedding = weights["embedding"] + hidden * rows
+        # Gemma 3n's per-layer embeddings: one per_layer_input_size slice per layer and token
+        per_layer = self.per_layer_vocab_size * self.layers * self.per_layer_input_size
+        embedding = weights["embedding"] + hidden * rows + per_layer
         other = weights["other"] + biases + self._norms_and_vectors() + self.vision_params
         return ParamGroups(embedding=embedding, experts=weights["experts"], other=other)
 
@@ -400,6 +439,8 @@ class Model:
             per_softmax_layer += (self.attention_heads + self.kv_heads) * self.head_dim
         elif self.qk_norm:
             per_softmax_layer += 2 * self.head_dim
+        # Gemma 3n's KV-shared layers have no k_norm (and v_norm has no weight)
+        shared_k_norms = self.kv_shared_layers * self.head_dim if self.qk_norm else 0
         if self.attention_sinks:
             per_softmax_layer += self.attention_heads
         # Llama 3.2 Vision's cross-attention layers: q_norm, k_norm and two tanh gates
@@ -409,10 +450,21 @@ class Model:
         return (
             (self.layers * self.norms_per_layer - skipped) * self._norm_size
             + softmax_layers * per_softmax_layer
+            - shared_k_norms
+            + self._gemma_3n_vectors()
             + cross
             + self.linear_attention_layers * self._linear_attention_vectors()
             + self._norm_size  # the final norm
         )
+
+    def _gemma_3n_vectors(self) -> int:
+        """Gemma 3n's vectors per layer: AltUp's router_norm and correct_output_scale,
+        LAuReL's post_laurel_norm, post_per_layer_input_norm; once: per_layer_projection_norm."""
+        per_layer = 2 * bool(self.altup_inputs) + bool(self.laurel_rank)
+        if self.per_layer_input_size:
+            per_layer += 1
+        once = self.per_layer_input_size
+        return self.layers * per_layer * self.hidden_size + once
 
     def _linear_attention_vectors(self) -> int:
         """Per linear-attention layer, besides its projections. Gated DeltaNet: the depthwise
@@ -461,7 +513,9 @@ class Model:
         if self.cross_attention_layers:
             cross = CrossAttention(self.kv_heads, self.head_dim, self.cross_attention_tokens)
             kinds.append((cross, self.cross_attention_layers))
-        others = self.layers - self.attention_free_layers - sum(count for _, count in kinds)
+        # Gemma 3n: the last kv_shared_layers read earlier layers' cache and hold none
+        cached = self.layers - self.attention_free_layers - self.kv_shared_layers
+        others = cached - sum(count for _, count in kinds)
         kinds.append((FullAttention(self.kv_heads, self.head_dim), others))
         return tuple((spec, count) for spec, count in kinds if count)
 
