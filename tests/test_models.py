@@ -345,6 +345,9 @@ def test_sliding_layer_counts_follow_the_published_patterns(key):
     entry = model(key)
     if key.startswith(("gemma-2", "gpt-oss")):  # even layers slide, odd layers are global
         expected = sum(1 for layer in range(entry.layers) if layer % 2 == 0)
+    elif key.startswith("gemma-3n"):  # of the cache-owning layers, (i + 1) % 5 == 0 is global
+        cached = entry.layers - entry.kv_shared_layers
+        expected = sum(1 for layer in range(cached) if (layer + 1) % 5)
     elif key.startswith("gemma-3"):  # layer i is global when (i + 1) % 6 == 0
         expected = sum(1 for layer in range(entry.layers) if (layer + 1) % 6)
     elif key in ("command-r7b", "command-a-111b"):  # Cohere2: global when (i + 1) % 4 == 0
@@ -354,7 +357,9 @@ def test_sliding_layer_counts_follow_the_published_patterns(key):
     assert entry.sliding_layers == expected
     assert entry.has_sliding_window == (expected > 0)
     # an encoder keeps no KV cache; a NAS block without attention neither
-    cached_layers = 0 if entry.is_embedding else entry.layers - entry.attention_free_layers
+    # (Gemma 3n's KV-shared layers read earlier layers' cache)
+    cached = entry.layers - entry.attention_free_layers - entry.kv_shared_layers
+    cached_layers = 0 if entry.is_embedding else cached
     assert sum(count for _, count in entry.attention_layers()) == cached_layers
 
 
