@@ -21,9 +21,10 @@ README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
             "/vram does llama-3.1-70b int4 with 32k context for 20 users fit on 2 H100?",
         ],
         ["-m", "estimator", "bge-m3 fp16 on t4"],
+        ["-m", "estimator", "gemma 3n e4b ctx=32k users=8 on l4"],
         ["-m", "estimator", "lora", "mistral", "7b", "on", "one", "L4"],
     ],
-    ids=["cli", "cli-llama-cpp-offload", "slack-local", "embedding", "fine-tuning"],
+    ids=["cli", "cli-llama-cpp-offload", "slack-local", "embedding", "kv-shared", "fine-tuning"],
 )
 def test_example_answer_is_current(command):
     printed = subprocess.run(

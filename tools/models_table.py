@@ -67,6 +67,8 @@ def notes(model: Model) -> str:
             f"NAS blocks: {model.attention_free_layers} of {model.layers} without attention, "
             "FFN width per block"
         )
+    if model.kv_shared_layers:
+        parts.append(f"last {model.kv_shared_layers} of {model.layers} layers share KV (no cache)")
     if model.kv_heads == 1 and not model.uses_mla:
         parts.append("multi-query attention")
     if model.vision_params:
