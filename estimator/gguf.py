@@ -7,6 +7,8 @@ get more bits: attention V and FFN down in the first and last eighth of the laye
 third one between (`use_more_bits`), the output (and tied embeddings) at Q6_K, 8-expert models'
 attention K/V at Q8_0, 70B-class models' V at Q5_K. 1-D tensors (norms, biases) and the MoE
 router stay F32. Type sizes: ggml/src/ggml.c `type_traits` (block size, bytes per block).
+MoE files made before January 2024 (PRs #4872, #4906) kept the experts' FFN down and the
+attention output at the mix's default type: they are smaller than today's rules make them.
 """
 
 import math
@@ -258,6 +260,7 @@ def _mixture_type(model: Model, tensor: Tensor, ftype: str, new: str, counters) 
     if role == "attn_q":
         return {"iq3_xs": "IQ3_XXS", "iq3_xxs": "IQ2_S"}.get(ftype, new)
     if role == "ffn_down":
+        # layer_info: an MoE layer's experts share one type, chosen by the layer's index (PR #4927)
         index = tensor.layer if model.is_moe else counters["ffn_down"]
         counters["ffn_down"] += 1
         return _ffn_down_type(ftype, new, index, layers, falcon, eight_experts)
