@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.answer import METADATA_EVENT_TYPE, Reply, reply_to, reply_to_text
-from bot.post import _api_failure
+from bot.post import api_failure
 from bot.question import Question, question_from_slack
 from bot.render.mrkdwn import code
 from bot.what_if import query_as_text
@@ -69,11 +69,11 @@ def last_question(
     except SlackApiError as error:
         if error.response.get("error") == "thread_not_found":
             return None  # the thread's root is gone
-        failure, _, _ = _api_failure(error, client)
+        failure, _, _ = api_failure(error, client)
         log.error("could not read the thread for a follow-up: conversations.replies %s", failure)
         return None
     except Exception as error:
-        failure, _, _ = _api_failure(error, client)
+        failure, _, _ = api_failure(error, client)
         log.error("could not read the thread for a follow-up: conversations.replies %s", failure)
         return None
     return found

@@ -100,7 +100,7 @@ def post_reply(
             )
         return True
     except Exception as error:
-        failure, why, can_tell = _api_failure(error, client)
+        failure, why, can_tell = api_failure(error, client)
         if method == "chat.postEphemeral" or not to.asker or not can_tell:
             outcome = f"the asker was not told ({why})"
         else:
@@ -124,11 +124,11 @@ def _tell_asker(client: WebClient, to: Destination, why: str) -> str:
         )
         return "the asker was told in an ephemeral message"
     except Exception as error:
-        failure, _, _ = _api_failure(error, client)
+        failure, _, _ = api_failure(error, client)
         return f"telling the asker failed too: chat.postEphemeral {failure}"
 
 
-def _api_failure(error: Exception, client: WebClient) -> tuple[str, str, bool]:
+def api_failure(error: Exception, client: WebClient) -> tuple[str, str, bool]:
     """(what happened, in a few words; why, for the asker or the operator; worth telling the
     asker). Never the exception's text for API errors: it carries the whole response."""
     if isinstance(error, SlackApiError):

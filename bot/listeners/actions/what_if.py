@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from bot.answer import Reply, reply_to
 from bot.listeners.commands.vram_command import COMMAND
 from bot.listeners.home.app_home import show_in_home
-from bot.post import _api_failure
+from bot.post import api_failure
 from bot.question import Question
 from bot.render.what_if_blocks import read_what_if
 
@@ -56,7 +56,7 @@ def replace_message(client: WebClient, reply: Reply, channel: str | None, ts: st
         )
         return True
     except Exception as error:
-        failure, _, _ = _api_failure(error, client)
+        failure, _, _ = api_failure(error, client)
         log.error("could not update the answer in %s: chat.update %s", channel, failure)
         return False
 

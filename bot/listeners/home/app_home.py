@@ -8,7 +8,7 @@ import logging
 
 from slack_sdk import WebClient
 
-from bot.post import _api_failure
+from bot.post import api_failure
 from bot.render.home import home_view
 
 log = logging.getLogger("vram.bot")
@@ -25,6 +25,6 @@ def show_in_home(client: WebClient, user: str, tried: list[dict] | None = None) 
         client.views_publish(user_id=user, view=home_view(tried))
         return True
     except Exception as error:
-        failure, _, _ = _api_failure(error, client)
+        failure, _, _ = api_failure(error, client)
         log.error("could not publish the Home tab: views.publish %s", failure)
         return False

@@ -16,7 +16,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot import form
 from bot.answer import reply_to
-from bot.post import Destination, _api_failure, post_reply
+from bot.post import Destination, api_failure, post_reply
 from bot.question import Question
 from bot.render.form_view import form_view, options_for, submitted_values
 
@@ -30,7 +30,7 @@ def open_form(client: WebClient, trigger_id: str, origin: dict) -> bool:
         client.views_open(trigger_id=trigger_id, view=form_view(origin))
         return True
     except Exception as error:
-        failure, _, _ = _api_failure(error, client)
+        failure, _, _ = api_failure(error, client)
         log.error("could not open the form: views.open %s", failure)
         return False
 
