@@ -224,6 +224,9 @@ def kv_sentence(footprint: Footprint) -> str:
         else:
             terms.append(f"{count} {kind} layers × {_per_token(per_layer)} × {held:,} tokens")
     product = terms[0] if len(terms) == 1 else "(" + " + ".join(terms) + ")"
+    shared = footprint.kv_model.kv_shared_layers
+    if shared:  # Gemma 3n: the last layers attend with earlier layers' keys and values
+        why += f"; the last {shared} layers reuse earlier layers' cache"
     return f"{product} × {sequences:,} seq{why}"
 
 

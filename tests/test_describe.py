@@ -39,6 +39,8 @@ def _evaluate_kv_sentence(sentence: str) -> Fraction:
         "deepseek-v3 ctx=32k users=2",  # MLA
         "llama-3.1-8b ctx=8k users=5 kv=fp8",
         "llama-3.1-8b users=2 on l4",  # one native-length sequence outgrows two typical ones
+        "gemma 3n e4b ctx=32k users=8 on l4",  # KV-shared layers hold no cache of their own
+        "qwen3-next-80b-a3b ctx=256k users=4 on h100",  # linear-attention state per sequence
     ],
 )
 def test_the_kv_sentence_is_an_equation_that_holds(question):
@@ -112,3 +114,8 @@ def test_the_rule_of_thumb_is_an_assumption_of_the_core():
     notes = estimate("llama-3.1-70b int4 ctx=32k users=20").assumptions
     assert "The classic rule of thumb (weights × 1.2) would say 39.4 GiB." in notes
     assert not any("rule of thumb (weights" in note for note in estimate("70B fp16").assumptions)
+
+
+def test_kv_shared_layers_are_named_beside_the_layers_that_hold_the_cache():
+    [kv] = [p for p in estimate("gemma 3n e4b ctx=32k users=8 on l4").parts if p.name == "KV cache"]
+    assert "the last 15 layers reuse earlier layers' cache" in kv.sentence
