@@ -9,12 +9,20 @@ attention K/V at Q8_0, 70B-class models' V at Q5_K. 1-D tensors (norms, biases) 
 router stay F32. Type sizes: ggml/src/ggml.c `type_traits` (block size, bytes per block).
 MoE files made before January 2024 (PRs #4872, #4906) kept the experts' FFN down and the
 attention output at the mix's default type: they are smaller than today's rules make them.
+
+MLA models (tensor names in gguf_tensors.py): attn_q_a, attn_q_b, attn_kv_a_mqa, attn_k_b and
+attn_v_b fall under OTHER (the mix's default type); a whole attn_kv_b (files converted before
+PR #12801) takes attention V's rules (`category_is_attn_v`), though quantizers of early 2025
+gave it the default type too (PR #8194: it fell through the `attn_v.weight` test). An MoE
+layer's ffn_down, ffn_down_exps and ffn_down_shexp share the type its index picks out of all
+n_layer layers (`layer_info`); DeepSeek's 256 experts are not the 8-expert case.
 """
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 
+from estimator.gguf_tensors import Tensor, tensors
 from estimator.models import Model
 
 # ggml type -> (elements per block, bytes per block), ggml/src/ggml.c type_traits.
@@ -85,6 +93,8 @@ UD_BASE = {
     "ud-q8_k_xl": "q8_0", "ud-q6_k_xl": "q6_k", "ud-q5_k_xl": "q5_k_m", "ud-q4_k_xl": "q4_k_m",
     "ud-q3_k_xl": "q3_k_m", "ud-q2_k_xl": "q2_k", "ud-iq2_xxs": "iq2_xxs", "ud-iq1_s": "iq1_s",
 }  # fmt: skip
+# category_is_attn_v: fused QKV and MLA's whole kv_b take V's rules (and its counter)
+_ATTN_V_LIKE = ("attn_v", "attn_qkv", "attn_kv_b")
 _IQ2_AND_BELOW = {"iq2_xxs", "iq2_xs", "iq1_s", "iq2_s", "iq2_m", "iq1_m"}
 # tensor_type_fallback: a row length the block does not divide takes a 32-wide type instead.
 _FALLBACK = {
@@ -97,91 +107,6 @@ _FALLBACK = {
 
 def is_gguf_format(name: str) -> bool:
     return name in UD_BASE or (name in FTYPE_DEFAULT and name not in ("fp16", "f16", "bf16"))
-
-
-@dataclass(frozen=True)
-class Tensor:
-    """One GGUF tensor: its role (as llama-quant.cpp categorises names), its layer, its row
-    length (ne[0], what a block must divide) and its element count."""
-
-    role: str  # token_embd output attn_q attn_k attn_v attn_qkv attn_output ffn_gate ffn_up ffn_down other
-    layer: int | None
-    row: int
-    elements: int
-    quantisable: bool = True  # False: 1-D tensors and the MoE router, kept as converted (F32)
-
-
-# transformers module names (Model.linear_layers) -> the GGUF roles llama-quant.cpp tells apart
-_ROLES = {
-    "q_proj": "attn_q", "k_proj": "attn_k", "v_proj": "attn_v", "o_proj": "attn_output",
-    "gate_proj": "ffn_gate", "up_proj": "ffn_up", "down_proj": "ffn_down",
-    "fc1": "ffn_up", "fc2": "ffn_down",
-}  # fmt: skip
-
-
-def _layers_of(model: Model, prefix: str) -> range:
-    """Which decoder layers hold a linear layer: MoE layers come after the dense ones."""
-    moe_layers = model.layers - model.dense_layers if model.is_moe else 0
-    if prefix in ("mlp.experts", "mlp.shared_experts", "mlp.router"):
-        return range(model.layers - moe_layers, model.layers)
-    if prefix == "mlp":
-        return range(model.layers - moe_layers)
-    return range(model.layers)
-
-
-def tensors(model: Model) -> tuple[Tensor, ...]:
-    """The tensors convert_hf_to_gguf.py writes, from the model's linear layers: one per layer
-    and projection (the experts of a layer as one 3-D tensor), 1-D vectors kept in F32."""
-    hidden = model.hidden_size
-    per_layer: list[list[Tensor]] = [[] for _ in range(model.layers)]
-    out = [Tensor("token_embd", None, hidden, model.vocab_size * hidden)]
-    linear_params = 0
-    for linear in model.linear_layers():
-        linear_params += linear.weights + linear.biases
-        if linear.name == "lm_head":
-            out.append(Tensor("output", None, hidden, linear.weights))
-            continue
-        prefix, _, leaf = linear.name.rpartition(".")
-        layers = _layers_of(model, "mlp.router" if leaf == "router" else prefix)
-        elements = linear.weights // len(layers)
-        role = _ROLES.get(leaf, "other")
-        quantisable = leaf != "router"  # ffn_gate_inp stays as converted
-        for layer in layers:
-            per_layer[layer].append(Tensor(role, layer, linear.in_features, elements, quantisable))
-            if linear.biases:
-                per_layer[layer].append(
-                    Tensor("other", layer, hidden, linear.biases // len(layers), False)
-                )
-    groups = model.param_groups()
-    vectors = groups.total - linear_params - model.vocab_size * hidden - model.vision_params
-    for layer, tensors_ in enumerate(per_layer):
-        share = vectors // model.layers + (vectors % model.layers if layer == 0 else 0)
-        tensors_.append(Tensor("other", layer, hidden, share, quantisable=False))
-        out += _fuse(model, tensors_)
-    return tuple(out)
-
-
-def _fuse(model: Model, layer: list[Tensor]) -> list[Tensor]:
-    """Falcon and Phi-3 ship one fused query-key-value matrix (attn_qkv); Phi-3 also fuses the
-    gate into ffn_up."""
-    if not model.key.startswith(("falcon", "phi-3")):
-        return layer
-    fused, rest = [], []
-    for tensor in layer:
-        if tensor.role in ("attn_q", "attn_k", "attn_v"):
-            fused.append(tensor)
-        elif tensor.role == "ffn_gate" and model.key.startswith("phi-3"):
-            rest.append(replace(tensor, role="ffn_up"))
-        else:
-            rest.append(tensor)
-    if not fused:
-        return layer
-    qkv = Tensor("attn_qkv", fused[0].layer, fused[0].row, sum(t.elements for t in fused))
-    ups = [t for t in rest if t.role == "ffn_up"]
-    if len(ups) == 2:  # Phi-3: gate_up_proj is one tensor
-        merged = replace(ups[0], elements=ups[0].elements + ups[1].elements)
-        rest = [t for t in rest if t.role != "ffn_up"] + [merged]
-    return [qkv, *rest]
 
 
 def _use_more_bits(index: int, count: int) -> bool:
@@ -231,7 +156,7 @@ def _mixture_type(model: Model, tensor: Tensor, ftype: str, new: str, counters) 
         return new
     if ftype in _IQ2_AND_BELOW:
         return _iq2_type(model, role, ftype, new, counters, gqa)
-    if role in ("attn_v", "attn_qkv"):  # category_is_attn_v: fused QKV takes V's rules
+    if role in _ATTN_V_LIKE:
         index = counters["attn_v"]
         counters["attn_v"] += 1
         if ftype == "q2_k":
@@ -312,7 +237,7 @@ def _ffn_down_type(ftype, new, index, layers, falcon, eight_experts) -> str:
 
 
 def _iq2_type(model, role, ftype, new, counters, gqa) -> str:
-    if role in ("attn_v", "attn_qkv"):
+    if role in _ATTN_V_LIKE:
         counters["attn_v"] += 1
         if gqa >= 4 or model.experts >= 4:
             return "Q4_K"
@@ -356,13 +281,14 @@ class GgufSize:
         return Fraction(self.total_bytes * 8, sum(self.types.values()))
 
 
-def gguf_size(model: Model, ftype: str) -> GgufSize:
+def gguf_size(model: Model, ftype: str, split_kv_b: bool = True) -> GgufSize:
+    """split_kv_b=False: an MLA file converted before llama.cpp PR #12801 (attn_kv_b whole)."""
     ftype = UD_BASE.get(ftype, ftype)
     counters = {"attn_v": 0, "ffn_down": 0}
     layers = [0] * model.layers
     token_embd = output = 0
     types: dict[str, int] = {}
-    for tensor in tensors(model):
+    for tensor in tensors(model, split_kv_b):
         kind = tensor_type(model, tensor, ftype, counters)
         size = tensor_bytes(tensor.elements, kind)
         types[kind] = types.get(kind, 0) + tensor.elements
@@ -385,10 +311,11 @@ def gguf_size(model: Model, ftype: str) -> GgufSize:
 
 
 def supports(model: Model | None) -> bool:
-    """Architectures whose tensors this module lists (MLA and vision towers are not here)."""
+    """Architectures whose tensors gguf_tensors lists: MLA without V3.2's indexer, no vision
+    tower (its own mmproj file) and no linear attention."""
     return (
         model is not None
-        and not model.uses_mla
+        and not model.index_head_dim
         and model.vision_params == 0
         and model.linear_attention_layers == 0
     )
