@@ -118,11 +118,17 @@ def _is_70b_class(model: Model) -> bool:
     return model.layers == 80 and model.key.startswith(("llama", "qwen2"))
 
 
+def new_counters(listed: tuple[Tensor, ...]) -> dict[str, int]:
+    """quantize_state_impl's counters, walked in file order; n_attention_wv counts the
+    attention-V-like tensors (init_quantize_state_counters)."""
+    return {"attn_v": 0, "ffn_down": 0, "n_attn_v": sum(t.role in _ATTN_V_LIKE for t in listed)}
+
+
 def tensor_type(model: Model, tensor: Tensor, ftype: str, counters: dict[str, int]) -> str:
     """llama_tensor_get_type for one tensor of a k-quant or i-quant mix (no imatrix)."""
     default = FTYPE_DEFAULT[ftype]
-    if not tensor.quantisable:
-        return "F32"
+    if not tensor.quantisable:  # kept as converted: 1-D in F32, the shared expert's gate 16-bit
+        return "F16" if tensor.role == "ffn_gate_inp_shexp" else "F32"
     if default in ("F16", "BF16"):
         return default
     chosen = _mixture_type(model, tensor, ftype, default, counters)
@@ -171,7 +177,7 @@ def _mixture_type(model: Model, tensor: Tensor, ftype: str, new: str, counters) 
             new = "Q5_K" if index < 2 else "Q4_K"
         elif ftype == "q3_k_l" or (ftype in ("iq4_nl", "iq4_xs") and gqa >= 4):
             new = "Q5_K"
-        elif ftype in ("q4_k_m", "q5_k_m") and _use_more_bits(index, layers):
+        elif ftype in ("q4_k_m", "q5_k_m") and _use_more_bits(index, counters["n_attn_v"]):
             new = "Q6_K"
         elif ftype == "q4_k_s" and index < 4:
             new = "Q5_K"
@@ -281,14 +287,16 @@ class GgufSize:
         return Fraction(self.total_bytes * 8, sum(self.types.values()))
 
 
-def gguf_size(model: Model, ftype: str, split_kv_b: bool = True) -> GgufSize:
-    """split_kv_b=False: an MLA file converted before llama.cpp PR #12801 (attn_kv_b whole)."""
+def gguf_size(model: Model, ftype: str, as_first_converted: bool = False) -> GgufSize:
+    """as_first_converted: the tensors as llama.cpp's converter first wrote the architecture
+    (gguf_tensors.tensors): MLA's kv_b whole, Qwen3-Next's in_proj_qkvz whole."""
     ftype = UD_BASE.get(ftype, ftype)
-    counters = {"attn_v": 0, "ffn_down": 0}
+    listed = tensors(model, as_first_converted)
+    counters = new_counters(listed)
     layers = [0] * model.layers
     token_embd = output = 0
     types: dict[str, int] = {}
-    for tensor in tensors(model, split_kv_b):
+    for tensor in listed:
         kind = tensor_type(model, tensor, ftype, counters)
         size = tensor_bytes(tensor.elements, kind)
         types[kind] = types.get(kind, 0) + tensor.elements
@@ -311,11 +319,11 @@ def gguf_size(model: Model, ftype: str, split_kv_b: bool = True) -> GgufSize:
 
 
 def supports(model: Model | None) -> bool:
-    """Architectures whose tensors gguf_tensors lists: MLA without V3.2's indexer, no vision
-    tower (its own mmproj file) and no linear attention."""
+    """Architectures whose tensors gguf_tensors lists: MLA without V3.2's indexer, Gated
+    DeltaNet (qwen3next), no vision tower (llama.cpp writes it to its own mmproj file)."""
     return (
         model is not None
         and not model.index_head_dim
         and model.vision_params == 0
-        and model.linear_attention_layers == 0
+        and model.linear_attention in (None, "gated-deltanet")
     )

@@ -6,10 +6,16 @@ MLA models (DeepSeek V2/V3/R1, Kimi K2: conversion/deepseek.py DeepseekV2Model) 
 query and key-value compressions as attn_q_a, attn_q_b (or attn_q without q_lora_rank) and
 attn_kv_a_mqa. Their kv_b_proj is split into attn_k_b (qk_nope_head_dim x kv_lora_rank per
 head, stored transposed: rows of qk_nope_head_dim) and attn_v_b (rows of kv_lora_rank); files
-converted before llama.cpp PR #12801 (b5133, April 2025) hold it whole as attn_kv_b. The MTP
+converted before llama.cpp PR #12801 (April 2025) hold it whole as attn_kv_b. The MTP
 layer is skipped (skip_mtp), the router (ffn_gate_inp) and its score-correction bias
 (exp_probs_b) stay F32, and the shared experts of a layer are one MLP (ffn_*_shexp) of
 moe_intermediate_size x n_shared_experts.
+
+Qwen3-Next (conversion/qwen.py Qwen3NextModel): every full_attention_interval-th layer is gated
+softmax attention (attn_q twice as wide for the output gate), the others Gated DeltaNet, whose
+in_proj_qkvz is split into attn_qkv and attn_gate (the first converter, PR #16095, wrote it
+whole as ssm_in), with ssm_ba, ssm_out, and ssm_conv1d, ssm_a, ssm_dt, ssm_norm in F32. The
+shared expert's gate (ffn_gate_inp_shexp) is one row: it stays 16-bit. The MTP layer is skipped.
 """
 
 from dataclasses import dataclass, replace
@@ -37,22 +43,35 @@ _ROLES = {
     "fc1": "ffn_up", "fc2": "ffn_down",
     "q_a_proj": "attn_q_a", "q_b_proj": "attn_q_b", "kv_a_proj_with_mqa": "attn_kv_a_mqa",
     "kv_b_proj": "attn_kv_b",
+    "in_proj_qkvz": "ssm_in", "in_proj_ba": "ssm_ba", "linear_attn.out_proj": "ssm_out",
+    "shared_expert_gate": "ffn_gate_inp_shexp",
 }  # fmt: skip
+# kept as converted: the MoE router (F32) and the shared expert's one-row gate (ggml_n_dims 1)
+_NOT_QUANTISED = ("router", "shared_expert_gate")
 
 
-def _layers_of(model: Model, prefix: str) -> range:
-    """Which decoder layers hold a linear layer: MoE layers come after the dense ones."""
+def _layers_of(model: Model, prefix: str) -> list[int]:
+    """Which decoder layers hold a linear layer: MoE layers come after the dense ones; in
+    Qwen3-Next every full_attention_interval-th layer is softmax attention, the others Gated
+    DeltaNet (llama.cpp qwen3next: recurrent unless (i + 1) % interval == 0)."""
     moe_layers = model.layers - model.dense_layers if model.is_moe else 0
     if prefix in ("mlp.experts", "mlp.shared_experts", "mlp.router"):
-        return range(model.layers - moe_layers, model.layers)
+        return list(range(model.layers - moe_layers, model.layers))
     if prefix == "mlp":
-        return range(model.layers - moe_layers)
-    return range(model.layers)
+        return list(range(model.layers - moe_layers))
+    if model.linear_attention_layers and prefix in ("self_attn", "linear_attn"):
+        interval = model.layers // (model.layers - model.linear_attention_layers)
+        full = [i for i in range(model.layers) if (i + 1) % interval == 0]
+        return full if prefix == "self_attn" else sorted(set(range(model.layers)) - set(full))
+    return list(range(model.layers))
 
 
-def tensors(model: Model, split_kv_b: bool = True) -> tuple[Tensor, ...]:
-    """The tensors convert_hf_to_gguf.py writes, from the model's linear layers. split_kv_b:
-    MLA's kv_b_proj as attn_k_b + attn_v_b (converters since PR #12801) or whole (before)."""
+def tensors(model: Model, as_first_converted: bool = False) -> tuple[Tensor, ...]:
+    """The tensors convert_hf_to_gguf.py writes, from the model's linear layers, in file order
+    (llama_model_loader sorts them by layer). as_first_converted: as the converter first wrote
+    the architecture: MLA's kv_b_proj whole (attn_kv_b, before PR #12801) rather than attn_k_b
+    + attn_v_b; Qwen3-Next's in_proj_qkvz whole (ssm_in, PR #16095) rather than attn_qkv +
+    attn_gate."""
     hidden = model.hidden_size
     per_layer: list[list[Tensor]] = [[] for _ in range(model.layers)]
     out = [Tensor("token_embd", None, hidden, model.vocab_size * hidden)]
@@ -63,16 +82,18 @@ def tensors(model: Model, split_kv_b: bool = True) -> tuple[Tensor, ...]:
             out.append(Tensor("output", None, hidden, linear.weights))
             continue
         prefix, _, leaf = linear.name.rpartition(".")
-        layers = _layers_of(model, "mlp.router" if leaf == "router" else prefix)
+        layers = _layers_of(model, "mlp.router" if leaf in _NOT_QUANTISED else prefix)
         elements = linear.weights // len(layers)
         row = linear.in_features
         if prefix == "mlp.shared_experts" and leaf in ("down_proj", "fc2"):
             row *= linear.count // len(layers)  # one MLP as wide as the layer's shared experts
-        role = _ROLES.get(leaf, "other")
-        quantisable = leaf != "router"  # ffn_gate_inp stays as converted
+        role = _ROLES.get(linear.name, _ROLES.get(leaf, "other"))
+        quantisable = leaf not in _NOT_QUANTISED
         for layer in layers:
-            if role == "attn_kv_b" and split_kv_b:
+            if role == "attn_kv_b" and not as_first_converted:
                 per_layer[layer] += _split_kv_b(model, layer)
+            elif role == "ssm_in" and not as_first_converted:
+                per_layer[layer] += _split_qkvz(model, layer)
             else:
                 per_layer[layer].append(Tensor(role, layer, row, elements, quantisable))
             if linear.biases:
@@ -96,6 +117,17 @@ def _split_kv_b(model: Model, layer: int) -> list[Tensor]:
     return [
         Tensor("attn_k_b", layer, model.qk_nope_head_dim, heads * model.qk_nope_head_dim * rank),
         Tensor("attn_v_b", layer, rank, heads * model.v_head_dim * rank),
+    ]
+
+
+def _split_qkvz(model: Model, layer: int) -> list[Tensor]:
+    """Qwen3NextModel.modify_tensors: in_proj_qkvz becomes attn_qkv (q, k, v) and attn_gate (z)."""
+    hidden = model.hidden_size
+    keys = model.linear_key_heads * model.linear_key_head_dim
+    values = model.linear_value_heads * model.linear_value_head_dim
+    return [
+        Tensor("attn_qkv", layer, hidden, hidden * (2 * keys + values)),
+        Tensor("attn_gate", layer, hidden, hidden * values),
     ]
 
 

@@ -10,7 +10,14 @@ import pytest
 from estimator.compute import estimate_query
 from estimator.engine import LLAMA_CPP, OLLAMA, SGLANG, VLLM, Layout, engine_for, find_engine
 from estimator.errors import QueryError
-from estimator.gguf import FTYPE_DEFAULT, gguf_size, tensor_bytes, tensor_type, tensors
+from estimator.gguf import (
+    FTYPE_DEFAULT,
+    gguf_size,
+    new_counters,
+    tensor_bytes,
+    tensor_type,
+    tensors,
+)
 from estimator.gpus import find_gpu
 from estimator.memory import footprint
 from estimator.model_names import find_model
@@ -69,7 +76,7 @@ def test_the_json_names_the_engine_and_the_version_its_rules_follow():
 def test_llama_cpp_buffers_are_what_its_log_prints(case):
     model = find_model(case["model"]).model
     size = gguf_size(model, case["format"])
-    counters = {"attn_v": 0, "ffn_down": 0}
+    counters = new_counters(tensors(model))
     kinds = [
         tensor_type(model, t, case["format"], counters) for t in tensors(model) if t.quantisable
     ]
@@ -209,11 +216,11 @@ def test_gguf_file_sizes_are_what_llama_cpp_prints(case):
     assert abs(size / 2**30 - published_gib) < case.get("within_gib", 0.01)
 
 
-def _size_under_older_rules(model, ftype: str, default_roles: list[str], split_kv_b: bool) -> int:
+def _size_under_older_rules(model, ftype: str, default_roles: list[str], first: bool) -> int:
     """The file as llama.cpp made it before a rule change: those roles keep the mix's default."""
-    counters = {"attn_v": 0, "ffn_down": 0}
-    total = 0
-    for tensor in tensors(model, split_kv_b):
+    listed = tensors(model, first)
+    counters, total = new_counters(listed), 0
+    for tensor in listed:
         kind = tensor_type(model, tensor, ftype, counters)
         if tensor.role in default_roles and tensor.quantisable:
             kind = FTYPE_DEFAULT[ftype]
@@ -224,9 +231,10 @@ def _size_under_older_rules(model, ftype: str, default_roles: list[str], split_k
 @pytest.mark.parametrize("case", CASES["gguf_sizes_older_rules"], ids=lambda case: case["id"])
 def test_a_file_made_under_older_rules_is_today_s_mix_without_the_later_bumps(case):
     model = find_model(case["model"]).model
-    published = case["file_bytes"] if "file_bytes" in case else case["size_gb"] * 10**9
-    split = case.get("split_kv_b", True)
-    older = _size_under_older_rules(model, case["format"], case["older_rules"], split)
+    published = case.get("file_bytes") or case.get("size_gb", 0) * 10**9
+    published = published or case["size_gib"] * 2**30
+    first = case.get("first_converted", False)
+    older = _size_under_older_rules(model, case["format"], case["older_rules"], first)
     # the file also holds its header (~1-9 MB) and a 2023 file kept the router in F16, not F32
     assert abs(older - published) < case.get("within_gib", 0.01) * 2**30
     today = gguf_size(model, case["format"]).total_bytes

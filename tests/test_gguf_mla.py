@@ -5,7 +5,7 @@ tests/data/engine_cases.json (test_engines.py)."""
 import pytest
 
 from estimator.compute import estimate_query
-from estimator.gguf import gguf_size, supports, tensor_type, tensors
+from estimator.gguf import gguf_size, new_counters, supports, tensor_type, tensors
 from estimator.model_names import find_model
 from estimator.parse import parse
 
@@ -14,10 +14,11 @@ def model(key: str):
     return find_model(key).model
 
 
-def types_by_role(key: str, ftype: str, split_kv_b: bool = True) -> dict[tuple, str]:
+def types_by_role(key: str, ftype: str, first: bool = False) -> dict[tuple, str]:
     """(role, layer) -> ggml type, for every quantised tensor."""
-    found, counters = {}, {"attn_v": 0, "ffn_down": 0}
-    for tensor in tensors(model(key), split_kv_b):
+    listed = tensors(model(key), first)
+    found, counters = {}, new_counters(listed)
+    for tensor in listed:
         kind = tensor_type(model(key), tensor, ftype, counters)
         if tensor.quantisable:
             found.setdefault((tensor.role, tensor.layer), set()).add(kind)
@@ -25,10 +26,10 @@ def types_by_role(key: str, ftype: str, split_kv_b: bool = True) -> dict[tuple, 
 
 
 @pytest.mark.parametrize("key", ["deepseek-v3", "deepseek-r1", "deepseek-v2-lite", "kimi-k2"])
-@pytest.mark.parametrize("split_kv_b", [True, False])
-def test_the_file_holds_every_parameter_once(key, split_kv_b):
+@pytest.mark.parametrize("first", [False, True])
+def test_the_file_holds_every_parameter_once(key, first):
     # the converter skips the MTP layer: the catalog's 671B for DeepSeek-V3, not the Hub's 685B
-    assert sum(t.elements for t in tensors(model(key), split_kv_b)) == model(key).params
+    assert sum(t.elements for t in tensors(model(key), first)) == model(key).params
 
 
 def test_kv_b_is_split_into_a_transposed_key_part_and_a_value_part():
@@ -40,7 +41,7 @@ def test_kv_b_is_split_into_a_transposed_key_part_and_a_value_part():
     # ne = [qk_nope_head_dim, kv_lora_rank, n_head] and [kv_lora_rank, v_head_dim, n_head]
     assert (roles["attn_k_b"].row, roles["attn_k_b"].elements) == (128, 128 * 512 * 128)
     assert (roles["attn_v_b"].row, roles["attn_v_b"].elements) == (512, 512 * 128 * 128)
-    older = {t.role: t for t in tensors(v3, split_kv_b=False) if t.layer == 0}
+    older = {t.role: t for t in tensors(v3, as_first_converted=True) if t.layer == 0}
     assert (older["attn_kv_b"].row, older["attn_kv_b"].elements) == (512, 512 * 128 * 256)
 
 
@@ -63,7 +64,7 @@ def test_an_moe_layer_s_ffn_down_tensors_share_the_type_its_index_picks_out_of_6
 
 
 def test_the_whole_kv_b_takes_attention_v_s_rules_today():
-    types = types_by_role("deepseek-v3", "q4_k_m", split_kv_b=False)
+    types = types_by_role("deepseek-v3", "q4_k_m", first=True)
     assert types[("attn_kv_b", 0)] == "Q6_K" and types[("attn_kv_b", 7)] == "Q4_K"
 
 
