@@ -185,9 +185,14 @@ def weights_sentence(query: Query, footprint: Footprint) -> str:
             f"{UD_BASE[name]} mix; {name.upper()} is Unsloth's dynamic quant, whose per-tensor "
             "types Unsloth picks per model (its file can differ by a few %)"
         )
+    mmproj = (
+        f"; the vision tower's mmproj file {format_bytes(size.mmproj_bytes)} in F16"
+        if size.mmproj_bytes
+        else ""
+    )
     return (
         f"{float(size.bits_per_weight):.2f} bits per weight: {mix} "
-        f"(llama.cpp's {name} mix, tensor by tensor)"
+        f"(llama.cpp's {name} mix, tensor by tensor){mmproj}"
     )
 
 

@@ -275,16 +275,21 @@ def tensor_bytes(elements: int, ggml_type: str) -> int:
 class GgufSize:
     """A GGUF file's tensor data: per repeating layer, and the rest (embeddings, output)."""
 
-    total_bytes: int
+    total_bytes: int  # the model file (a vision model's tower is in mmproj_bytes, not here)
     layer_bytes: tuple[int, ...]
     token_embd_bytes: int  # kept in system RAM by llama.cpp: the input layer is never offloaded
-    output_bytes: int  # output.weight (a copy of token_embd when tied) and the final norm,
-    # offloaded with -ngl > layers
-    types: dict[str, int]  # ggml type -> elements, for the answer's words
+    output_bytes: int  # output.weight (a copy of token_embd when tied), the final norm and the
+    # vision tower, offloaded with -ngl > layers
+    types: dict[str, int]  # ggml type -> elements of the model file, for the answer's words
+    mmproj_bytes: int = 0  # the vision tower's own file (--mmproj), as its converter writes it
 
     @property
     def bits_per_weight(self) -> Fraction:
         return Fraction(self.total_bytes * 8, sum(self.types.values()))
+
+    @property
+    def loaded_bytes(self) -> int:
+        return self.total_bytes + self.mmproj_bytes
 
 
 def gguf_size(model: Model, ftype: str, as_first_converted: bool = False) -> GgufSize:
@@ -309,21 +314,29 @@ def gguf_size(model: Model, ftype: str, as_first_converted: bool = False) -> Ggu
     total = sum(layers) + token_embd + output
     if model.tied_embeddings:
         output += token_embd  # llama.cpp duplicates the tied matrix onto the output's device
+    # convert_hf_to_gguf.py --mmproj writes the vision tower (and projector) apart, in F16 by
+    # default whatever the text model's mix; llama-server offloads it to the GPU (mmproj_offload)
+    mmproj = model.vision_params * TYPE_SIZES["F16"][1]
     return GgufSize(
         total_bytes=total,
         layer_bytes=tuple(layers),
         token_embd_bytes=token_embd,
-        output_bytes=output,
+        output_bytes=output + mmproj,
         types=types,
+        mmproj_bytes=mmproj,
     )
 
 
 def supports(model: Model | None) -> bool:
     """Architectures whose tensors gguf_tensors lists: MLA without V3.2's indexer, Gated
-    DeltaNet (qwen3next), no vision tower (llama.cpp writes it to its own mmproj file)."""
+    DeltaNet (qwen3next), vision models whose text model is one of these (the tower is its own
+    mmproj file). Not: Llama 3.2 Vision's cross-attention layers, Gemma 3n's per-layer inputs,
+    Llama 4 Maverick's alternating dense and MoE layers (the listing puts MoE layers last)."""
     return (
         model is not None
         and not model.index_head_dim
-        and model.vision_params == 0
         and model.linear_attention in (None, "gated-deltanet")
+        and not model.cross_attention_layers
+        and not (model.vision_params and model.per_layer_input_size)
+        and not (model.vision_params and model.is_moe and model.dense_layers)
     )

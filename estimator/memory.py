@@ -135,7 +135,7 @@ def _weights(query: Query) -> tuple[int, GgufSize | None]:
     model, precision = query.model, query.precision
     if is_gguf_format(precision.name) and supports(model):
         size = gguf_size(model, precision.name)
-        return size.total_bytes, size
+        return size.loaded_bytes, size
     return weights_bytes(query.params, precision, model), None
 
 
