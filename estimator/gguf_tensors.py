@@ -33,7 +33,7 @@ class Tensor:
     layer: int | None
     row: int
     elements: int
-    quantisable: bool = True  # False: 1-D tensors and the MoE router, kept as converted (F32)
+    quantisable: bool = True  # False: kept as converted (1-D tensors and the router in F32)
 
 
 # transformers module names (Model.linear_layers) -> GGUF tensor names (gguf-py constants.py)
