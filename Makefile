@@ -24,6 +24,7 @@ local: $(STAMP)
 accuracy: $(STAMP)
 	$(BIN)/python tools/reference_report.py
 	$(BIN)/python tools/training_report.py
+	$(BIN)/python tools/vllm_profile_report.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

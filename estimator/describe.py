@@ -161,7 +161,11 @@ def parts(query: Query, footprint: Footprint) -> tuple[Part, ...]:
         footprint.kv_cache_bytes(),
         engine.kv_sentence(footprint) or kv_sentence(footprint),
     )
-    reserve = Part("runtime reserve", footprint.overhead_bytes, engine.reserve_note)
+    reserve = Part(
+        "runtime reserve",
+        footprint.overhead_bytes,
+        footprint.reserve_sentence or engine.reserve_note,
+    )
     return (weights, kv, reserve) if kv.bytes else (weights, reserve)
 
 

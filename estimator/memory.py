@@ -88,6 +88,7 @@ class Footprint:
     longest_sequence_tokens: int | None = None
     workload_given: bool = False
     reserve_bytes: int = 0
+    reserve_sentence: str = ""  # what the reserve is made of, on the card and layout it is for
     rule_of_thumb_bytes: int = 0
     gguf: GgufSize | None = None  # the file's tensors, for GGUF formats of known architectures
 
@@ -176,4 +177,8 @@ def footprint(query: Query, engine: Engine = VLLM, gpus: tuple[Gpu, ...] = ()) -
     )  # fmt: skip
     if not gpus:
         return planned
-    return replace(planned, reserve_bytes=engine.reserve_bytes(planned, gpus[0], ONE_GPU))
+    return replace(
+        planned,
+        reserve_bytes=engine.reserve_bytes(planned, gpus[0], ONE_GPU),
+        reserve_sentence=engine.reserve_sentence(planned, gpus[0], ONE_GPU),
+    )

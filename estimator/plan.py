@@ -6,6 +6,8 @@ lets itself use of the card. Which layouts exist, what a GPU holds and how much 
 usable are the engine profile's rules (estimator/engines/); this module only searches them.
 """
 
+from dataclasses import replace
+
 from estimator.engine import Layout
 from estimator.engines.llamacpp import LlamaCpp
 from estimator.errors import QueryError
@@ -98,7 +100,7 @@ def card_parts(footprint: Footprint, layout: Layout, gpu: Gpu) -> tuple[Part, ..
     kv = 0 if footprint.uses_allowance else engine.kv_bytes(footprint, layout)
     rest = ("overhead", "its share of the 20 % allowance")
     if not footprint.uses_allowance:
-        rest = ("runtime reserve", engine.reserve_note)
+        rest = ("runtime reserve", engine.reserve_sentence(footprint, gpu, layout))
     return (
         Part("weights", weights, "its shard of the weights"),
         Part("KV cache", kv, "its share of the KV cache"),
@@ -117,13 +119,21 @@ def _kv_room(footprint: Footprint, layout: Layout, gpu: Gpu) -> int:
 
 
 def max_sequences(footprint: Footprint, layout: Layout, gpu: Gpu, tokens: int) -> int:
-    room = _kv_room(footprint, layout, gpu)
-    if room <= 0:
+    """Most sequences of `tokens` whose cache fits beside the reserve for that many (vLLM's
+    sampler is profiled over --max-num-seqs requests); llama.cpp's cells are not linear."""
+    engine = footprint.engine
+
+    def fits(sequences: int) -> bool:
+        serving = replace(footprint, sequences=sequences)
+        room = _kv_room(serving, layout, gpu)
+        return engine.kv_bytes(serving, layout, tokens=tokens, sequences=sequences) <= room
+
+    if not fits(1):
         return 0
-    low, high = 0, 1 << 20
-    while low < high:  # most sequences whose cache fits (llama.cpp's cells are not linear)
+    low, high = 1, 1 << 20
+    while low < high:
         middle = (low + high + 1) // 2
-        if footprint.engine.kv_bytes(footprint, layout, tokens=tokens, sequences=middle) <= room:
+        if fits(middle):
             low = middle
         else:
             high = middle - 1

@@ -23,8 +23,17 @@ README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
         ["-m", "estimator", "bge-m3 fp16 on t4"],
         ["-m", "estimator", "gemma 3n e4b ctx=32k users=8 on l4"],
         ["-m", "estimator", "lora", "mistral", "7b", "on", "one", "L4"],
+        ["-m", "estimator", "gemma-3-27b ctx=32k on 1x h100"],
     ],
-    ids=["cli", "cli-llama-cpp-offload", "slack-local", "embedding", "kv-shared", "fine-tuning"],
+    ids=[
+        "cli",
+        "cli-llama-cpp-offload",
+        "slack-local",
+        "embedding",
+        "kv-shared",
+        "fine-tuning",
+        "vllm-profile",
+    ],
 )
 def test_example_answer_is_current(command):
     printed = subprocess.run(

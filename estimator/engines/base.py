@@ -142,6 +142,10 @@ class Engine:
         """Memory per GPU besides weights and KV cache that the answer shows."""
         raise NotImplementedError
 
+    def reserve_sentence(self, footprint: "Footprint", gpu: Gpu, layout: Layout) -> str:
+        """What the reserve row says the reserve is made of, on one GPU of the layout."""
+        return self.reserve_note
+
     def kv_bytes(
         self, footprint: "Footprint", layout: Layout, *, tokens=None, sequences=None, windowed=True
     ) -> int:

@@ -1,5 +1,5 @@
-"""vLLM: a share of each card (--gpu-memory-utilization), a runtime reserve per GPU, the KV
-cache in 16-token blocks with sliding-window layers holding their window (the hybrid
+"""vLLM: a share of each card (--gpu-memory-utilization), the runtime reserve its start-up
+profile takes on each GPU (vllm_profile.py), the KV cache in 16-token blocks with sliding-window layers holding their window (the hybrid
 allocator), tensor parallel sizes that divide the heads, pipeline parallel across nodes."""
 
 import math
@@ -14,6 +14,7 @@ from estimator.engines.base import (
     power_of_two_sizes,
     tensor_parallel_sizes,
 )
+from estimator.engines.vllm_profile import ProfileRules, ProfileRun, profile_run
 from estimator.gpus import Gpu
 from estimator.tables import load_table
 from estimator.units import format_bytes
@@ -26,7 +27,7 @@ class Vllm(Engine):
     version: str
     aliases: tuple[str, ...]
     gpu_memory_utilization: Fraction
-    runtime_reserve_bytes: int
+    profile: ProfileRules
     gpus_per_node: int
     max_nodes: int
     block_tokens: int = 16
@@ -54,8 +55,21 @@ class Vllm(Engine):
     def usable_bytes(self, gpu, layout, model) -> int:
         return int(gpu.memory_bytes * self.gpu_memory_utilization)
 
+    def profile_run(self, footprint, gpu, layout) -> ProfileRun | None:
+        """The start-up profile on one GPU of the layout; None without an architecture."""
+        model = footprint.kv_model
+        if model is None:
+            return None
+        seqs = footprint.sequences if footprint.sequences > 1 else None  # as the launch line
+        return profile_run(self.profile, model, gpu, layout.tensor_parallel, seqs)
+
     def reserve_bytes(self, footprint, gpu, layout) -> int:
-        return self.runtime_reserve_bytes
+        run = self.profile_run(footprint, gpu, layout)
+        return 0 if run is None else run.total_bytes  # no architecture: the 20 % allowance
+
+    def reserve_sentence(self, footprint, gpu, layout) -> str:
+        run = self.profile_run(footprint, gpu, layout)
+        return self.reserve_note if run is None else profile_sentence(run)
 
     def cache_bytes(self, model, tokens, sequences, kv_bits, layout, windowed) -> int:
         per_sequence = paged_kv_bytes(
@@ -99,10 +113,29 @@ class Vllm(Engine):
         listed = ", ".join(str(size) for size in sizes)
         return (
             f"Recommended: {self.name} at --gpu-memory-utilization "
-            f"{float(self.gpu_memory_utilization):g}, {format_bytes(self.runtime_reserve_bytes)} runtime "
-            f"reserve per GPU, tensor parallel dividing the attention heads ({listed}), pipeline "
-            f"parallel across {self.gpus_per_node}-GPU nodes."
+            f"{float(self.gpu_memory_utilization):g}, the runtime reserve its start-up profile "
+            f"takes on each GPU, tensor parallel dividing the attention heads ({listed}), "
+            f"pipeline parallel across {self.gpus_per_node}-GPU nodes."
         )
+
+
+def profile_sentence(run: ProfileRun) -> str:
+    """The reserve's terms as vLLM's profile adds them: the peak of the sampler and the
+    forward, then the MoE kernels' buffers, the non-torch memory and the CUDA graphs."""
+    forward = f"forward over {run.batched_tokens:,} tokens {format_bytes(run.forward_bytes)}"
+    peak = forward
+    if run.vocab_size:
+        sampler = (
+            f"sampler over {run.requests:,} requests × {run.vocab_size:,} vocabulary "
+            f"{format_bytes(run.sampler_bytes)}"
+        )
+        peak = f"max({sampler}, {forward})"
+    terms = [peak]
+    if run.moe_buffer_bytes:
+        terms.append(f"MoE kernel buffers {format_bytes(run.moe_buffer_bytes)}")
+    terms.append(f"non-torch {format_bytes(run.non_torch_bytes)}")
+    terms.append(f"CUDA graphs {format_bytes(run.cuda_graph_bytes)}")
+    return "per GPU, vLLM's start-up profile: " + " + ".join(terms)
 
 
 def load() -> Vllm:
@@ -113,7 +146,7 @@ def load() -> Vllm:
         version=row["version"],
         aliases=tuple(row["aliases"]),
         gpu_memory_utilization=Fraction(row["gpu_memory_utilization"]),
-        runtime_reserve_bytes=row["runtime_reserve_bytes"],
+        profile=ProfileRules.from_table(row["profile"]),
         block_tokens=row["block_tokens"],
         gpus_per_node=row["gpus_per_node"],
         max_nodes=row["max_nodes"],
