@@ -100,7 +100,8 @@ def _estimate_one(query: Query) -> Estimate:
         shown = planning.shown()
     # Against the figures shown: the total, and the reserve row beside a single card's.
     plans = [
-        replace(plan, min_count_reason=describe.min_count_reason(plan, shown)) for plan in plans
+        replace(plan, min_count_reason=describe.min_count_reason(plan, shown, planning))
+        for plan in plans
     ]
     kv_cache = shown.kv_cache_bytes()
     full_kv = shown.kv_cache_bytes(windowed=False)

@@ -286,9 +286,21 @@ def verdict(plan: GpuPlan, engine_name: str) -> str | None:
     return line + f" There it holds {held} sequence{'s' * (held != 1)} of that context."
 
 
-def min_count_reason(plan: GpuPlan, footprint: Footprint) -> str | None:
-    """Why the minimum is more than the total over one card's memory: every card keeps its
-    own runtime reserve."""
+def min_count_reason(plan: GpuPlan, footprint: Footprint, planning: Footprint) -> str | None:
+    """Why the minimum is more than the total over one card's memory (every card keeps its
+    own runtime reserve), or why the engine's plan needs fewer cards than the rule of thumb's
+    minimum (its real cache and buffers are below the 20 % allowance shown)."""
+    recommended = plan.recommended_count
+    if footprint.uses_allowance and recommended and recommended < plan.min_count:
+        context = planning.max_model_len
+        held = f"one {context:,}-token sequence" if context else "its workload"
+        return (
+            f"recommended {recommended}, below the min of {plan.min_count}: the min holds the "
+            "20 % allowance "
+            f"shown; {footprint.engine.name}'s own plan (weights, {held}, its buffers) needs "
+            f"{recommended} × {format_bytes(plan.per_gpu_bytes)}. Add ctx= and users= for the "
+            "computed figures."
+        )
     naive = max(1, math.ceil(footprint.total_bytes / plan.gpu.memory_bytes))
     if plan.min_count <= naive or footprint.uses_allowance:
         return None
@@ -302,7 +314,7 @@ def min_count_reason(plan: GpuPlan, footprint: Footprint) -> str | None:
     else:
         kept = f"its own runtime reserve, {format_bytes(reserve)} for a single card"
     return (
-        f"{plan.min_count}, not {naive}: each card keeps {kept} "
+        f"min {plan.min_count}, not {naive}: each card keeps {kept} "
         f"({naive} × {format_bytes(plan.gpu.memory_bytes)} < "
         f"{format_bytes(held)} + {naive} × {format_bytes(reserve)})."
     )

@@ -26,7 +26,7 @@ def render_text(estimate: Estimate) -> str:
             f"{plan.min_count:>4}  {plan.recommendation}"
         )
     reasons = [plan.min_count_reason for plan in estimate.gpus if plan.min_count_reason]
-    lines += [f"  min {reason}" for reason in dict.fromkeys(reasons)]
+    lines += [f"  {reason}" for reason in dict.fromkeys(reasons)]
     if estimate.verdicts:
         lines += ["", *estimate.verdicts]
     if estimate.side_by_side:

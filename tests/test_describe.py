@@ -77,7 +77,7 @@ def test_a_minimum_follows_from_the_numbers_shown_or_says_why_not(question):
         assert plan.min_count > over_one_card
         # The reason shows the inequality that rules out the smaller count, and it holds.
         reason = plan.min_count_reason
-        assert reason.startswith(f"{plan.min_count}, not {over_one_card}: each card keeps")
+        assert reason.startswith(f"min {plan.min_count}, not {over_one_card}: each card keeps")
         fewer = over_one_card
         reserve = answer.overhead_bytes
         single = re.search(r"reserve, ([\d.]+) GiB for a single card", reason)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from estimator.attention import STATE_BITS, LinearAttentionState
 from estimator.compute import estimate_query
 from estimator.engine import LLAMA_CPP, OLLAMA, SGLANG, VLLM, Layout, engine_for, find_engine
 from estimator.errors import QueryError
@@ -312,3 +313,31 @@ def test_an_answer_makes_its_footprint_once(monkeypatch):
         calls.clear()
         compute.estimate_query(parse(text))
         assert len(calls) == 1, text
+
+
+@pytest.mark.parametrize("case", CASES["llamacpp_recurrent"], ids=lambda case: case["id"])
+def test_llama_cpp_keeps_one_f32_recurrent_state_per_slot_as_its_log_prints(case):
+    shape = case["architecture"]
+    heads = shape["ssm_d_inner"] // shape["ssm_d_state"]  # value heads of head_dim d_state
+    spec = LinearAttentionState.gated_deltanet(
+        key_heads=shape["ssm_n_group"], value_heads=heads, key_dim=shape["ssm_d_state"],
+        value_dim=shape["ssm_d_state"], conv_kernel=shape["ssm_d_conv"],
+    )  # fmt: skip
+    recurrent_layers = shape["n_layer"] - shape["n_layer"] // shape["full_attention_interval"]
+    per_layer = spec.state_bytes() * LLAMA_CPP.recurrent_state_bits // STATE_BITS
+    total = per_layer * recurrent_layers * case["slots"]
+    assert round(total / MIB, 2) == case["size_mib"]
+    recurrent = spec.state_heads * spec.key_dim * spec.value_dim * 4 * recurrent_layers
+    assert round(recurrent * case["slots"] / MIB, 2) == case["s_mib"]
+
+
+def test_a_linear_attention_model_s_state_grows_with_the_slots_not_the_context():
+    short = ask("qwen3-next-80b-a3b q4_k_m ctx=8k users=1", "llama.cpp").kv_cache_bytes
+    longer = ask("qwen3-next-80b-a3b q4_k_m ctx=16k users=1", "llama.cpp").kv_cache_bytes
+    slots = ask("qwen3-next-80b-a3b q4_k_m ctx=8k users=2", "llama.cpp")
+    full_layer_cell = 2048 * 12  # 12 full-attention layers, 2,048 B per cell each
+    state = 36 * 2_195_456  # 36 Gated DeltaNet layers, f32: (524,288 + 24,576) x 4 B
+    assert longer - short == full_layer_cell * 8192
+    assert slots.kv_cache_bytes - short == full_layer_cell * 8192 + state
+    line = next(part for part in slots.parts if part.name == "KV cache").sentence
+    assert "36 linear attention layers × 2,195,456 B of f32 state × 2 slots" in line

@@ -42,6 +42,18 @@ def test_recommendation_is_never_below_the_memory_minimum():
                 assert found.recommended_count >= found.min_count
 
 
+def test_a_plan_below_the_rule_of_thumb_s_minimum_says_why():
+    # No workload: the min holds the 20 % allowance (75 GiB for R1's Q4_K_M), more than an MLA
+    # model's one native-context sequence and llama.cpp's buffers.
+    found = plan("deepseek-r1 q4_k_m", "H100-80GB")
+    assert (found.recommended_count, found.min_count) == (5, 6)
+    assert found.min_count_reason.startswith(
+        "recommended 5, below the min of 6: the min holds the 20 % allowance shown; llama.cpp's "
+        "own plan (weights, one 163,840-token sequence, its buffers) needs 5 × "
+    )
+    assert found.per_gpu_bytes * 5 < estimate("deepseek-r1 q4_k_m").total_bytes
+
+
 def test_qwen_7b_is_never_split_over_8():
     found = plan("qwen2.5-7b fp16 ctx=32k users=200 on l4", "L4-24GB")
     assert found.tensor_parallel in (1, 2, 4)

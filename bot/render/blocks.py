@@ -96,7 +96,7 @@ def _card_line(plan: GpuPlan, recommended_by: str) -> str:
         f"{escape(recommended_by)}: {escape(plan.recommendation)} · "
         f"{format_gib(plan.gpu.memory_bytes)} each"
     )
-    return line + (f"\n   min {escape(plan.min_count_reason)}" if plan.min_count_reason else "")
+    return line + (f"\n   {escape(plan.min_count_reason)}" if plan.min_count_reason else "")
 
 
 def _field(part: Part) -> MarkdownTextObject:

@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from estimator.attention import ChunkedLocalAttention, SlidingWindow, sequence_kv_bytes
+from estimator.attention import (
+    STATE_BITS,
+    ChunkedLocalAttention,
+    SlidingWindow,
+    sequence_kv_bytes,
+)
 from estimator.gpus import Gpu
 
 if TYPE_CHECKING:
@@ -44,14 +49,18 @@ def paged_kv_bytes(
     *,
     windowed: bool = True,
     window_tokens=None,
+    state_copies: int = 1,
+    state_bits: int = STATE_BITS,
 ) -> int:
     """KV bytes of `tokens` on one GPU, each layer holding whole pages of `page_tokens`, plus
     the fixed state of linear-attention layers. Sliding-window layers hold
     `window_tokens(window)` tokens when that is given (the engine's own rule), else their
     window; chunked layers their chunk; `windowed=False` charges every layer the whole context.
-    Without a rule of its own this is attention.sequence_kv_bytes (vLLM's paging)."""
+    Without a rule of its own this is attention.sequence_kv_bytes (vLLM's paging).
+    Linear-attention layers keep `state_copies` states (llama.cpp: one per slot) of
+    `state_bits` per element."""
     layers = model.attention_layers()
-    if window_tokens is None:
+    if window_tokens is None and (state_copies, state_bits) == (1, STATE_BITS):
         return sequence_kv_bytes(
             layers, tokens, kv_bits, tensor_parallel, block_tokens=page_tokens, windowed=windowed
         )
@@ -64,7 +73,8 @@ def paged_kv_bytes(
             held = tokens
         pages = -(-held // page_tokens)
         per_layer = pages * page_tokens * spec.bytes_per_token(kv_bits, tensor_parallel)
-        total += (per_layer + spec.state_bytes(tensor_parallel)) * count
+        state = spec.state_bytes(tensor_parallel) * state_bits // STATE_BITS * state_copies
+        total += (per_layer + state) * count
     return math.ceil(total)
 
 

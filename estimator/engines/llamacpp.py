@@ -7,6 +7,7 @@ across GPUs, and on a card that cannot hold it all, the first layers left in sys
 import math
 from dataclasses import dataclass
 
+from estimator.attention import STATE_BITS
 from estimator.engines.base import Engine, Layout, paged_kv_bytes
 from estimator.gpus import Gpu
 from estimator.tables import load_table
@@ -40,6 +41,7 @@ class LlamaCpp(Engine):
     wired_share_large: object
     wired_share_small: object
     large_above_bytes: int
+    recurrent_state_bits: int
     reserve_note: str = "per GPU: llama.cpp's compute buffer"
 
     largest_layout_words: str = "up to 8 GPUs"
@@ -62,6 +64,13 @@ class LlamaCpp(Engine):
             if hasattr(spec, "window"):
                 wanted = spec.window * slots + self.ubatch_tokens
                 held = min(cells, -(-wanted // self.cell_padding) * self.cell_padding)
+            if spec.state_bytes():  # llama_memory_recurrent: one f32 state per slot
+                state = spec.state_bytes() * self.recurrent_state_bits // STATE_BITS
+                terms.append(
+                    f"{count} {spec.kind} layers × {state:,} B of f32 state × {slots} "
+                    f"slot{'s' * (slots != 1)}"
+                )
+                continue
             per_cell = spec.bytes_per_token(footprint.kv_bits)
             per_cell_text = (
                 f"{int(per_cell):,}" if per_cell.denominator == 1 else f"{float(per_cell):,.1f}"
@@ -103,8 +112,9 @@ class LlamaCpp(Engine):
             return -(-wanted // self.cell_padding) * self.cell_padding
 
         total = paged_kv_bytes(
-            model, cells, kv_bits, 1, 1, windowed=windowed, window_tokens=swa_cells
-        )
+            model, cells, kv_bits, 1, 1, windowed=windowed, window_tokens=swa_cells,
+            state_copies=sequences, state_bits=self.recurrent_state_bits,
+        )  # fmt: skip
         return math.ceil(total / layout.pipeline_parallel)
 
     def compute_bytes(self, footprint) -> int:
@@ -220,4 +230,5 @@ def load(section: str = "llamacpp") -> LlamaCpp:
         wired_share_large=Fraction(apple["wired_share_large"]),
         wired_share_small=Fraction(apple["wired_share_small"]),
         large_above_bytes=apple["large_above_bytes"],
+        recurrent_state_bits=row["recurrent_state_bits"],
     )
