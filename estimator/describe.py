@@ -212,10 +212,8 @@ def kv_sentence(footprint: Footprint) -> str:
     block_tokens = footprint.engine.block_tokens
     context, sequences, why = footprint.context_tokens, footprint.sequences, ""
     longest = footprint.longest_sequence_tokens
-    if (
-        longest
-        and footprint.kv_cache_bytes()
-        > footprint.kv_model.kv_bytes_per_sequence(context, footprint.kv_bits) * sequences
+    if longest and footprint.kv_cache_bytes() > footprint.engine.kv_bytes(
+        footprint, Layout(1), tokens=context, sequences=sequences
     ):
         context, sequences = longest, 1
         why = f" (one native-length sequence outgrows {footprint.sequences:,} typical ones)"

@@ -22,14 +22,9 @@ from estimator.attention import (
     MultiLatentAttention,
     SlidingWindow,
     SparseMultiLatentAttention,
-    sequence_kv_bytes,
 )
 from estimator.precisions import find_precision
 from estimator.tables import load_rows
-
-# vLLM's default --block-size, for callers that do not pass their engine's (engine.toml).
-VLLM_BLOCK_TOKENS = 16
-BLOCK_TOKENS = VLLM_BLOCK_TOKENS  # the older name, still imported by estimator/describe.py
 
 _MLP_KINDS = ("gated", "plain")
 _NORM_KINDS = ("rmsnorm", "layernorm", "layernorm_no_bias")
@@ -539,27 +534,6 @@ class Model:
             for spec, count in self.attention_layers()
         )
         return math.ceil(per_token)
-
-    def kv_bytes_per_sequence(
-        self,
-        context_tokens: int,
-        kv_bits: Fraction | int,
-        tensor_parallel: int = 1,
-        *,
-        windowed: bool = True,
-        block_tokens: int = VLLM_BLOCK_TOKENS,
-    ) -> int:
-        """KV cache bytes of one sequence on one GPU at this tensor-parallel size, paged in
-        blocks of `block_tokens` (an engine rule: attention.sequence_kv_bytes, where the
-        engine's block size is passed in; vLLM's default here for the callers that do not)."""
-        return sequence_kv_bytes(
-            self.attention_layers(),
-            context_tokens,
-            kv_bits,
-            tensor_parallel,
-            block_tokens=block_tokens,
-            windowed=windowed,
-        )
 
 
 # ---------------------------------------------------------------------------- the catalog

@@ -14,6 +14,7 @@ from estimator.errors import QueryError
 from estimator.memory import closest_model
 from estimator.model_names import find_model
 from estimator.models import ALL_MODELS, MODELS_BY_KEY
+from tests.kv import vllm_sequence_kv
 
 FP16 = Fraction(16)
 
@@ -206,7 +207,7 @@ def test_cohere2_sliding_window_pattern():
     )
     # at 128k tokens the 48 sliding layers hold 4,096 tokens each, the 16 global ones all
     per_layer_token = 2 * 8 * 128 * 2
-    held = model("command-a-111b").kv_bytes_per_sequence(131_072, FP16)
+    held = vllm_sequence_kv(model("command-a-111b"), 131_072, FP16)
     assert held == (48 * 4096 + 16 * 131_072) * per_layer_token
 
 
@@ -284,7 +285,7 @@ def test_embedding_models_hold_no_kv_cache(key):
     entry = model(key)
     assert entry.attention_layers() == ()
     assert entry.kv_bytes_per_token(FP16) == 0
-    assert entry.kv_bytes_per_sequence(entry.native_context, FP16) == 0
+    assert vllm_sequence_kv(entry, entry.native_context, FP16) == 0
 
 
 def test_encoder_parameters_have_no_lm_head_and_count_pooler_and_token_types():

@@ -8,6 +8,7 @@ import pytest
 from estimator.attention import FullAttention, SlidingWindow
 from estimator.model_names import find_model
 from estimator.models import MODELS_BY_KEY
+from tests.kv import vllm_sequence_kv
 
 FP16 = Fraction(16)
 
@@ -74,9 +75,9 @@ def test_sequence_kv_holds_the_window_in_sliding_layers():
     # 32,768 tokens, fp16: 4 full layers hold all of them, 16 sliding layers 512; 2,048 B per
     # layer and token (K and V x 2 heads x 256 x 2 B)
     e4b = model("gemma-3n-e4b")
-    assert e4b.kv_bytes_per_sequence(32_768, FP16) == (4 * 32_768 + 16 * 512) * 2048
-    assert e4b.kv_bytes_per_sequence(32_768, FP16) == 285_212_672
-    assert e4b.kv_bytes_per_sequence(32_768, FP16, windowed=False) == 20 * 32_768 * 2048
+    assert vllm_sequence_kv(e4b, 32_768, FP16) == (4 * 32_768 + 16 * 512) * 2048
+    assert vllm_sequence_kv(e4b, 32_768, FP16) == 285_212_672
+    assert vllm_sequence_kv(e4b, 32_768, FP16, windowed=False) == 20 * 32_768 * 2048
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from estimator.attention import (
 from estimator.model_names import find_model, looks_like_model_name, suggest_models
 from estimator.models import ALL_MODELS, MODELS_BY_KEY
 from estimator.precisions import find_precision
+from tests.kv import vllm_sequence_kv
 
 FP16 = Fraction(16)
 MODEL_KEYS = [model.key for model in ALL_MODELS]
@@ -301,7 +302,7 @@ def test_kv_bytes_per_token_matches_published(key, expected):
 
 @pytest.mark.parametrize(("key", "context", "expected"), KV_SEQUENCE_CASES)
 def test_kv_bytes_per_sequence_matches_published(key, context, expected):
-    assert model(key).kv_bytes_per_sequence(context, FP16) == expected
+    assert vllm_sequence_kv(model(key), context, FP16) == expected
 
 
 def test_attention_kinds_per_model():
@@ -371,29 +372,29 @@ def test_sliding_layers_are_charged_in_full_per_token():
 def test_sliding_window_caps_tokens_held_when_windowed():
     gemma = model("gemma-2-9b")
     per_layer_token = 8192
-    windowed = gemma.kv_bytes_per_sequence(8192, FP16)
-    full = gemma.kv_bytes_per_sequence(8192, FP16, windowed=False)
+    windowed = vllm_sequence_kv(gemma, 8192, FP16)
+    full = vllm_sequence_kv(gemma, 8192, FP16, windowed=False)
     assert windowed == 21 * 4096 * per_layer_token + 21 * 8192 * per_layer_token
     assert full == 42 * 8192 * per_layer_token
     # below the window both are the same
-    assert gemma.kv_bytes_per_sequence(4000, FP16) == gemma.kv_bytes_per_sequence(
-        4000, FP16, windowed=False
+    assert vllm_sequence_kv(gemma, 4000, FP16) == vllm_sequence_kv(
+        gemma, 4000, FP16, windowed=False
     )
 
 
 def test_context_rounds_up_to_16_token_blocks():
     llama = model("llama-3.1-8b")
-    assert llama.kv_bytes_per_sequence(0, FP16) == 0
-    assert llama.kv_bytes_per_sequence(1, FP16) == 16 * 131_072
-    assert llama.kv_bytes_per_sequence(16, FP16) == 16 * 131_072
-    assert llama.kv_bytes_per_sequence(17, FP16) == 32 * 131_072
+    assert vllm_sequence_kv(llama, 0, FP16) == 0
+    assert vllm_sequence_kv(llama, 1, FP16) == 16 * 131_072
+    assert vllm_sequence_kv(llama, 16, FP16) == 16 * 131_072
+    assert vllm_sequence_kv(llama, 17, FP16) == 32 * 131_072
 
 
 def test_window_is_rounded_up_to_whole_blocks():
     gemma = dataclasses.replace(model("gemma-2-9b"), sliding_window=100)
     sliding_bytes = 21 * 112 * 8192  # 100 tokens -> 7 blocks
     full_bytes = 21 * 8192 * 8192
-    assert gemma.kv_bytes_per_sequence(8192, FP16) == sliding_bytes + full_bytes
+    assert vllm_sequence_kv(gemma, 8192, FP16) == sliding_bytes + full_bytes
 
 
 @pytest.mark.parametrize(
@@ -408,12 +409,12 @@ def test_gqa_kv_per_gpu_splits_then_replicates(tensor_parallel, expected):
 def test_mla_kv_per_gpu_is_not_split(tensor_parallel):
     deepseek = model("deepseek-v3")
     assert deepseek.kv_bytes_per_token(FP16, tensor_parallel) == 70_272
-    assert deepseek.kv_bytes_per_sequence(1024, FP16, tensor_parallel) == 1024 * 70_272
+    assert vllm_sequence_kv(deepseek, 1024, FP16, tensor_parallel) == 1024 * 70_272
 
 
 def test_kv_per_sequence_per_gpu_under_tensor_parallelism():
     llama = model("llama-3.1-70b")
-    assert llama.kv_bytes_per_sequence(8192, FP16, 8) == 8192 * 40_960
+    assert vllm_sequence_kv(llama, 8192, FP16, 8) == 8192 * 40_960
 
 
 @pytest.mark.parametrize(
@@ -429,14 +430,14 @@ def test_bytes_are_rounded_up_once_at_the_end():
     # give 9, rounding the sum gives 7.
     tiny = dataclasses.replace(model("llama-3.1-8b"), kv_heads=1, head_dim=1, layers=3)
     assert tiny.kv_bytes_per_token(Fraction(17, 2)) == 7
-    assert tiny.kv_bytes_per_sequence(16, Fraction(17, 2)) == 102
+    assert vllm_sequence_kv(tiny, 16, Fraction(17, 2)) == 102
 
 
 def test_bad_context_is_refused():
     with pytest.raises(ValueError):
-        model("llama-3.1-8b").kv_bytes_per_sequence(-1, FP16)
+        vllm_sequence_kv(model("llama-3.1-8b"), -1, FP16)
     with pytest.raises(TypeError):
-        model("llama-3.1-8b").kv_bytes_per_sequence(1.5, FP16)
+        vllm_sequence_kv(model("llama-3.1-8b"), 1.5, FP16)
 
 
 # ------------------------------------------------------------------------- finding names
@@ -721,11 +722,11 @@ def test_biases_follow_the_config():
 def test_linear_attention_layers_hold_their_state_at_any_context():
     qwen3_next = model("qwen3-next-80b-a3b")
     state = 36 * 1_097_728
-    assert qwen3_next.kv_bytes_per_sequence(0, FP16) == state
-    assert qwen3_next.kv_bytes_per_sequence(16, FP16) == state + 16 * 12 * 2048
+    assert vllm_sequence_kv(qwen3_next, 0, FP16) == state
+    assert vllm_sequence_kv(qwen3_next, 16, FP16) == state + 16 * 12 * 2048
     # the state is split across tensor-parallel ranks with the value heads (32 / 4 = 8)
     per_gpu_state = 36 * (2048 * 3 + 8 * 128 * 128) * 2
-    assert qwen3_next.kv_bytes_per_sequence(0, FP16, 4) == per_gpu_state
+    assert vllm_sequence_kv(qwen3_next, 0, FP16, 4) == per_gpu_state
 
 
 def test_mla_models_have_no_kv_heads_to_split():
@@ -747,9 +748,9 @@ def test_vision_towers_are_counted_in_the_weights_and_said_so():
 
 def test_chunked_attention_caps_only_the_chunked_layers():
     scout = model("llama-4-scout")
-    long = scout.kv_bytes_per_sequence(1_048_576, FP16)
+    long = vllm_sequence_kv(scout, 1_048_576, FP16)
     assert long == 36 * 8192 * 4096 + 12 * 1_048_576 * 4096
-    assert scout.kv_bytes_per_sequence(1_048_576, FP16, windowed=False) == 48 * 1_048_576 * 4096
+    assert vllm_sequence_kv(scout, 1_048_576, FP16, windowed=False) == 48 * 1_048_576 * 4096
     assert scout.kv_bytes_per_token(FP16) == 48 * 4096  # the conservative per-token figure
 
 
@@ -762,7 +763,7 @@ def test_nas_blocks_have_their_own_widths_and_some_no_attention():
     assert q_proj.count == 49
     assert super_49b.attention_layers() == ((FullAttention(8, 128), 49),)
     # 128K tokens: 49 x 4,096 B x 131,072 = 24.5 GiB (80 flat layers would say 40 GiB)
-    assert super_49b.kv_bytes_per_sequence(131072, FP16) == 49 * 4096 * 131072
+    assert vllm_sequence_kv(super_49b, 131072, FP16) == 49 * 4096 * 131072
 
 
 def test_nas_blocks_can_skip_both_attention_and_ffn():

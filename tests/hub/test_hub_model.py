@@ -19,6 +19,7 @@ from estimator.hub_ref import find_repo_ref
 from estimator.models import MODELS_BY_KEY
 from tests.hub import configs, repos
 from tests.hub.standin import gguf_header
+from tests.kv import vllm_sequence_kv
 
 SHA = "0" * 40
 
@@ -44,9 +45,7 @@ def test_a_config_json_reads_as_the_catalog_row_of_the_same_model(config, key):
     assert model.params == catalog.param_groups().total
     assert model.attention_layers() == catalog.attention_layers()
     for context in (1000, 32_768):
-        assert model.kv_bytes_per_sequence(context, 16) == catalog.kv_bytes_per_sequence(
-            context, 16
-        )
+        assert vllm_sequence_kv(model, context, 16) == vllm_sequence_kv(catalog, context, 16)
 
 
 def test_a_vision_model_is_its_text_config():
@@ -61,7 +60,7 @@ def test_llama_4_chunked_layers_come_from_no_rope_layers():
     assert (model.attention_chunk, model.chunked_layers) == (8192, 36)
     # 12 global layers hold the whole context, 36 at most 8,192 tokens
     per_layer = 2 * 8 * 128 * 2
-    assert model.kv_bytes_per_sequence(65_536, 16) == per_layer * (12 * 65_536 + 36 * 8192)
+    assert vllm_sequence_kv(model, 65_536, 16) == per_layer * (12 * 65_536 + 36 * 8192)
 
 
 @pytest.mark.parametrize(
@@ -239,5 +238,5 @@ def test_a_sentence_transformers_repository_is_an_embedding_model_without_kv_cac
     facts = HubFacts("org/embed", SHA, files, config=repos.LLAMA_3_2_1B, parameters={"BF16": 1000})
     found = hub_model(facts, None, None, None)
     assert found.model.is_embedding
-    assert found.model.kv_bytes_per_sequence(8192, 16) == 0
+    assert vllm_sequence_kv(found.model, 8192, 16) == 0
     assert found.source.weights_bytes == 2_000
