@@ -108,7 +108,9 @@ def _worked_example() -> list[Block]:
         _section(
             "Weights = parameters × bits per weight ÷ 8. KV cache = bytes per token (2 × layers "
             "× KV heads × head size × bytes per element) × context × users. Each card keeps a "
-            "runtime reserve, and vLLM uses only part of each card. For "
+            "runtime reserve (vLLM: what its start-up profile takes, the sampler over "
+            "--max-num-seqs × the vocabulary or the forward over the batched tokens, plus CUDA "
+            "graphs), and vLLM uses only part of each card. For "
             f"{code(WORKED_EXAMPLE)}:\n" + "\n".join(lines) + f"\n• *total*: "
             f"{format_gib(answer.total_bytes)} ({format_gb(answer.total_bytes)}): "
             f"{plan.min_count} × {escape(plan.gpu.name)}"

@@ -114,7 +114,8 @@ class Vllm(Engine):
         return (
             f"Recommended: {self.name} at --gpu-memory-utilization "
             f"{float(self.gpu_memory_utilization):g}, the runtime reserve its start-up profile "
-            f"takes on each GPU, tensor parallel dividing the attention heads ({listed}), "
+            f"takes on each GPU (sized as v0.19.0's profiler logs it), tensor parallel dividing "
+            f"the attention heads ({listed}), "
             f"pipeline parallel across {self.gpus_per_node}-GPU nodes."
         )
 
