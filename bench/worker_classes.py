@@ -1,5 +1,6 @@
-"""The Procfile's server under load with gevent workers (the Procfile) and with gunicorn's sync
-workers, alternating, to compare their tails: `python -m bench.worker_classes [rounds]`.
+"""The Procfile's server under load with gevent workers (the Procfile: no keep-alive), with
+gunicorn's default 2 s keep-alive, and with its sync workers, alternating, to compare their
+tails: `python -m bench.worker_classes [rounds]`.
 
 gevent interleaves requests in a worker, so its p99 is noisier than sync workers'; sync
 workers are stopped by slow clients (bench/slow_clients.py), hence gevent in the Procfile.
@@ -42,8 +43,9 @@ def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 2
     with SlackWebApiStub() as api:
         for _ in range(rounds):
-            print("gevent (Procfile)", one_round(api.url, []))
-            print("sync workers     ", one_round(api.url, ["--worker-class", "sync"]))
+            print("gevent (Procfile)         ", one_round(api.url, []))
+            print("gevent with 2 s keep-alive", one_round(api.url, ["--keep-alive", "2"]))
+            print("sync workers              ", one_round(api.url, ["--worker-class", "sync"]))
 
 
 if __name__ == "__main__":
