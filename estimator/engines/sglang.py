@@ -116,6 +116,19 @@ class Sglang(Engine):
         )  # fmt: skip
         return math.ceil(per_gpu / layout.pipeline_parallel)
 
+    def pool_tokens(self, footprint, gpu: Gpu, layout: Layout, fraction=None) -> int:
+        """max_total_num_tokens: the tokens one GPU's KV pool holds once its shard of the
+        weights is in (model_runner.profile_max_num_token), at --mem-fraction-static
+        `fraction`, else at SGLang's default for the card. Every layer counts each token
+        (the full pool); sliding-window pools are not split off here."""
+        if fraction is None:
+            fraction = self.mem_fraction_static(gpu, layout, footprint.kv_model)
+        weights = math.ceil(footprint.weights_bytes / layout.gpus)
+        room = int(gpu.memory_bytes * Fraction(fraction)) - weights
+        model, bits = footprint.kv_model, footprint.kv_bits
+        per_token = self.cache_bytes(model, 1, 1, bits, layout, windowed=False)
+        return max(0, room // per_token)
+
     def per_gpu_bytes(self, footprint, gpu, layout) -> int:
         if footprint.uses_allowance:
             return math.ceil((footprint.weights_bytes + footprint.allowance_bytes) / layout.gpus)
