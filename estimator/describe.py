@@ -292,10 +292,10 @@ def min_count_reason(plan: GpuPlan, footprint: Footprint, planning: Footprint) -
     if footprint.uses_allowance and recommended and recommended < plan.min_count:
         context = planning.max_model_len
         held = f"one {context:,}-token sequence" if context else "its workload"
+        engine = footprint.engine.name
         return (
             f"recommended {recommended}, below the min of {plan.min_count}: the min holds the "
-            "20 % allowance "
-            f"shown; {footprint.engine.name}'s own plan (weights, {held}, its buffers) needs "
+            f"20 % allowance shown; {engine}'s own plan (weights, {held}, its buffers) needs "
             f"{recommended} × {format_bytes(plan.per_gpu_bytes)}. Add ctx= and users= for the "
             "computed figures."
         )

@@ -87,6 +87,9 @@ class Footprint:
     # still hold one sequence of the model's native context (the engine's --max-model-len).
     longest_sequence_tokens: int | None = None
     workload_given: bool = False
+    # The concurrency the question names (None: the engine's default, e.g. vLLM's
+    # max_num_seqs, which its start-up profile and the launch line then follow).
+    sequences_asked: int | None = None
     reserve_bytes: int = 0
     reserve_sentence: str = ""  # what the reserve is made of, on the card and layout it is for
     rule_of_thumb_bytes: int = 0
@@ -152,6 +155,7 @@ def footprint(query: Query, engine: Engine = VLLM, gpus: tuple[Gpu, ...] = ()) -
     common = dict(
         engine=engine,
         workload_given=workload.given,
+        sequences_asked=workload.sequences if workload.sequences_given else None,
         rule_of_thumb_bytes=rule_weights + allowance_bytes(rule_weights),
         gguf=size,
     )

@@ -124,13 +124,13 @@ def max_sequences(footprint: Footprint, layout: Layout, gpu: Gpu, tokens: int) -
     engine = footprint.engine
 
     def fits(sequences: int) -> bool:
-        serving = replace(footprint, sequences=sequences)
+        serving = replace(footprint, sequences=sequences, sequences_asked=sequences)
         room = _kv_room(serving, layout, gpu)
         return engine.kv_bytes(serving, layout, tokens=tokens, sequences=sequences) <= room
 
     if not fits(1):
         return 0
-    low, high = 1, 1 << 20
+    low, high = 1, 1 << 20  # fits() is monotone: more sequences, more cache and sampler
     while low < high:
         middle = (low + high + 1) // 2
         if fits(middle):

@@ -108,3 +108,12 @@ def test_a_bare_size_with_a_workload_is_profiled_as_the_closest_catalog_model():
     reserve = next(part for part in answer.parts if part.name == "runtime reserve")
     assert "× 128,256 vocabulary" in reserve.sentence  # a Llama 70B stands in
     assert any("Llama" in note and "70B" in note for note in answer.assumptions)
+
+
+def test_one_user_asked_is_launched_as_one_and_profiled_as_one():
+    asked = estimate_query(parse("gemma-3-27b ctx=32k users=1 on 1x h100"))
+    default = estimate_query(parse("gemma-3-27b ctx=32k on 1x h100"))
+    assert "--max-num-seqs 1" in asked.gpus[0].serve_command
+    assert "--max-num-seqs" not in default.gpus[0].serve_command
+    # vLLM's default 1,024 sequences profile a sampler over a 262,208-token vocabulary: 3.8 GiB
+    assert default.overhead_bytes - asked.overhead_bytes > 2 * GIB

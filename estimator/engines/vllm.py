@@ -1,6 +1,7 @@
 """vLLM: a share of each card (--gpu-memory-utilization), the runtime reserve its start-up
-profile takes on each GPU (vllm_profile.py), the KV cache in 16-token blocks with sliding-window layers holding their window (the hybrid
-allocator), tensor parallel sizes that divide the heads, pipeline parallel across nodes."""
+profile takes on each GPU (vllm_profile.py), the KV cache in 16-token blocks with
+sliding-window layers holding their window (the hybrid allocator), tensor parallel sizes that
+divide the heads, pipeline parallel across nodes."""
 
 import math
 from dataclasses import dataclass
@@ -60,7 +61,7 @@ class Vllm(Engine):
         model = footprint.kv_model
         if model is None:
             return None
-        seqs = footprint.sequences if footprint.sequences > 1 else None  # as the launch line
+        seqs = footprint.sequences_asked  # the launch line's --max-num-seqs, if any
         return profile_run(self.profile, model, gpu, layout.tensor_parallel, seqs)
 
     def reserve_bytes(self, footprint, gpu, layout) -> int:
@@ -101,8 +102,8 @@ class Vllm(Engine):
         kv_format = query.workload.kv_format
         if kv_format is not None and kv_format.name not in ("fp16", "bf16"):
             parts.append(f"--kv-cache-dtype {kv_format.name}")
-        if footprint.sequences > 1:
-            parts.append(f"--max-num-seqs {footprint.sequences}")
+        if footprint.sequences_asked:
+            parts.append(f"--max-num-seqs {footprint.sequences_asked}")
         return " ".join(parts)
 
     def assumption(self, footprint, gpu) -> str:
