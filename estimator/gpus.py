@@ -1,6 +1,7 @@
 """The GPU catalog, from data/gpus.toml."""
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from estimator.tables import load_table, name_key
 
@@ -14,6 +15,15 @@ class Gpu:
     verified: bool
     # Apple silicon: CPU and GPU share this memory; macOS lets the GPU wire only a share of it.
     unified_memory: bool = False
+    # What nvidia-smi prints as memory.total, in MiB (None: not known; the CUDA-visible MiB).
+    nvidia_smi_mib: int | None = None
+
+    @property
+    def smi_mib(self) -> Fraction:
+        """The card's total as nvidia-smi reports it, in MiB (SGLang's gpu_mem)."""
+        if self.nvidia_smi_mib is not None:
+            return Fraction(self.nvidia_smi_mib)
+        return Fraction(self.memory_bytes, 2**20)
 
 
 def _load() -> tuple[dict[str, Gpu], tuple[Gpu, ...], tuple[Gpu, ...]]:
@@ -27,6 +37,7 @@ def _load() -> tuple[dict[str, Gpu], tuple[Gpu, ...], tuple[Gpu, ...]]:
             source=row["source"],
             verified=row["verified"],
             unified_memory=row.get("unified_memory", False),
+            nvidia_smi_mib=row.get("nvidia_smi_mib"),
         )
         ordered.append(gpu)
         if row.get("default"):

@@ -72,7 +72,7 @@ class Sglang(Engine):
     def reserved_mib(self, gpu: Gpu, layout: Layout, model) -> Fraction:
         """reserved_mem of _handle_gpu_memory_settings and reserve_for_graph_mb, in MiB."""
         rules = self.rules
-        gpu_mib = Fraction(gpu.memory_bytes, MIB)
+        gpu_mib = gpu.smi_mib
         _, chunked, small_bs, large_bs = self._tier(gpu_mib)
         max_bs = small_bs if layout.tensor_parallel < 4 else large_bs
         tokens = max(chunked, rules["min_activation_tokens"])
@@ -95,7 +95,8 @@ class Sglang(Engine):
         return reserved
 
     def mem_fraction_static(self, gpu: Gpu, layout: Layout, model) -> Fraction:
-        gpu_mib = Fraction(gpu.memory_bytes, MIB)
+        # gpu_mem is nvidia-smi's memory.total (get_nvgpu_memory_capacity), not what CUDA sees
+        gpu_mib = gpu.smi_mib
         fraction = (gpu_mib - self.reserved_mib(gpu, layout, model)) / gpu_mib
         return Fraction(round(fraction * 1000), 1000)  # round(..., 3)
 
