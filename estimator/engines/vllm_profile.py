@@ -84,11 +84,30 @@ def batch_defaults(rules: ProfileRules, gpu: Gpu) -> tuple[int, int]:
     return rules.batched_tokens[index], rules.max_num_seqs[index]
 
 
+# A plan asks for the same profile for every layout it tries: computed runs, by the identity
+# of their inputs (rules and model are kept beside the run, so an id is never reused).
+_RUNS: dict[tuple, tuple[ProfileRules, "Model", ProfileRun]] = {}
+
+
 def profile_run(
     rules: ProfileRules, model: "Model", gpu: Gpu, tensor_parallel: int, max_num_seqs: int | None
 ) -> ProfileRun:
     """The profile on one GPU of a `tensor_parallel` group; `max_num_seqs` as the launch line
     sets it (None: vLLM's default for the card)."""
+    key = (id(rules), id(model), gpu, tensor_parallel, max_num_seqs)
+    kept = _RUNS.get(key)
+    if kept is not None and kept[0] is rules and kept[1] is model:
+        return kept[2]
+    run = _profile_run(rules, model, gpu, tensor_parallel, max_num_seqs)
+    if len(_RUNS) >= 4096:
+        _RUNS.clear()
+    _RUNS[key] = (rules, model, run)
+    return run
+
+
+def _profile_run(
+    rules: ProfileRules, model: "Model", gpu: Gpu, tensor_parallel: int, max_num_seqs: int | None
+) -> ProfileRun:
     tokens, default_seqs = batch_defaults(rules, gpu)
     requests = min(max_num_seqs or default_seqs, tokens)
     hidden = tokens * model.hidden_size * ACTIVATION_BYTES
