@@ -18,7 +18,7 @@ worker_class = "gevent"
 # No keep-alive: each request is accepted anew by whichever worker is free. A kept-alive
 # connection stays with the worker that took it, and with 16 clients one gevent worker held
 # more of them than the other: p99 27.6-41.1 ms with gunicorn's 2 s keep-alive, 19.1-20.2 ms
-# without, for 3 % fewer requests per second (python -m bench.worker_classes). Slack opens a
+# without, for 3-7 % fewer requests per second (python -m bench.worker_classes). Slack opens a
 # connection per request anyway.
 keepalive = 0
 # Connections one worker holds at once, slow or not: past this, new ones wait in the backlog.
