@@ -130,7 +130,7 @@ def assumptions(
             f"({planning.context_tokens:,} tokens)."
         )
     notes.append(planning.engine.assumption(planning, gpu))
-    notes.extend(_ALWAYS)
+    notes.append(_UNIFIED_MEMORY if gpu.unified_memory else _CUDA_MEMORY)
     return tuple(notes)
 
 
@@ -331,7 +331,8 @@ def inverse_sentence(solved: Inverse | None, query: Query) -> str | None:
     return line
 
 
-_ALWAYS = (
-    "Card memory is what CUDA sees (A100/H100 80GB: 79.2 GiB), not the marketing figure. "
-    "GB = 10^9 bytes, GiB = 2^30 bytes; 32k context = 32,768 tokens.",
+_UNITS = "GB = 10^9 bytes, GiB = 2^30 bytes; 32k context = 32,768 tokens."
+_CUDA_MEMORY = (
+    "Card memory is what CUDA sees (A100/H100 80GB: 79.2 GiB), not the marketing figure. " + _UNITS
 )
+_UNIFIED_MEMORY = "Memory is the machine's unified RAM, as macOS reports it. " + _UNITS
