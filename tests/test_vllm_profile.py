@@ -96,7 +96,7 @@ def test_the_most_users_that_fit_counts_the_reserve_for_that_many():
     solved = estimate_query(parse("gemma-3-27b max users at 4k on 1x h100")).inverse
     query = parse(f"gemma-3-27b ctx=4k users={solved.value} on 1x h100")
     fits = footprint(query, (H100,))
-    more = replace(fits, sequences=solved.value + 1)
+    more = replace(fits, sequences=solved.value + 1, sequences_asked=solved.value + 1)
     layout = Layout(1)
     usable = VLLM.usable_bytes(H100, layout, fits.kv_model)
     assert VLLM.per_gpu_bytes(fits, H100, layout) <= usable
