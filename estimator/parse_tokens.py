@@ -174,7 +174,28 @@ def _users(said: Said, g: dict, token: str, at: int) -> None:
 def _gpu(said: Said, g: dict, token: str, at: int) -> None:
     raw = g.get("n") or g.get("w") or g.get("after") or g.get("zh")
     count = None if raw in (None, "几") else _count(raw, "GPUs", MAX_GPUS)
-    said.gpus.append(GpuRequest(find_gpu(g["gpu"]), count))
+    said.gpus.append(GpuRequest(_card_of_memory(g), count))
+
+
+def _card_of_memory(g: dict):
+    """The card named, in the memory said beside it ("a100 40gb", "rtx 3060 with 12GB"): the
+    variant of that memory, the card itself when it has it, else a clear refusal."""
+    gpu = find_gpu(g["gpu"])
+    said_gb = g.get("mem") or g.get("with") or g.get("paren")
+    if said_gb is None:
+        return gpu
+    variant = find_gpu(f"{g['gpu']} {said_gb}gb")
+    if variant is not None:
+        return variant
+    nominal = re.search(r"(\d+)GB$", gpu.name)
+    sizes = {int(n) for n in re.findall(r"(\d+)\s*GB", f"{gpu.name} {gpu.spec}")}
+    if nominal is None or int(said_gb) in sizes:  # "b200 192gb": its spec's physical size
+        return gpu
+    raise QueryError(
+        f"The {g['gpu']} I know is {gpu.name}, a {nominal.group(1)} GB card, not {said_gb} GB: "
+        f"name the card alone, or ask for 'a {said_gb}GB card'.",
+        example=f"llama-3.1-8b q4_k_m on a {said_gb}GB card",
+    )
 
 
 def _capacity(said: Said, g: dict, token: str, at: int) -> None:
@@ -351,7 +372,8 @@ TOKENS: tuple[TokenKind, ...] = (
         "gpu",
         rf"(?:(?P<n>{_NUM})\s*(?:x|\*)?\s*|(?P<w>{_COUNT_WORD})\s+(?:x\s*)?"
         rf"|(?P<zh>{_ZH_COUNT})\s*(?:张|块|卡|张卡|块卡|x)\s*)?"
-        rf"(?P<gpu>{_GPU})s?(?:[\s-]*\d+\s*gb)?(?:\s*(?:x|\*)\s*(?P<after>\d+))?{_END}",
+        rf"(?P<gpu>{_GPU})s?(?:[\s-]*(?P<mem>\d+)\s*gb|\s+with\s+(?P<with>\d+)\s*gb"
+        rf"|\s*\(\s*(?P<paren>\d+)\s*gb\s*\))?(?:\s*(?:x|\*)\s*(?P<after>\d+))?{_END}",
         _gpu,
     ),
     TokenKind(

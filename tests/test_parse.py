@@ -102,10 +102,27 @@ def test_any_order_and_case():
         ("70B how many a100s", [("A100-80GB", None)]),
         ("70B on h100 and mi300x", [("H100-80GB", None), ("MI300X-192GB", None)]),
         ("70B on 2 rtx 4090", [("RTX-4090-24GB", 2)]),
+        # the memory said beside a card is that card's, not a second card
+        ("8B on rtx 3060 with 12GB", [("RTX-3060-12GB", None)]),
+        ("8B on rtx 3060 (12 GB)", [("RTX-3060-12GB", None)]),
+        ("8B on 2 a100 with 40gb", [("A100-40GB", 2)]),
+        ("8B on a100 40gb", [("A100-40GB", None)]),
+        ("8B on b200 192gb", [("B200-180GB", None)]),  # its physical size, in its spec
+        ("8B on h100 with 32k context", [("H100-80GB", None)]),
     ],
 )
 def test_cards(text, gpus):
     assert [(r.gpu.name, r.count) for r in parse(text).gpus] == gpus
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("8B on a 3060 16gb", "RTX-3060-12GB, a 12 GB card, not 16 GB"),
+     ("8B on 2x 4090 with 48GB", "RTX-4090-24GB, a 24 GB card, not 48 GB")],
+)  # fmt: skip
+def test_a_card_said_with_another_memory_is_refused_not_misread(text, said):
+    with pytest.raises(QueryError, match=said):
+        parse(text)
 
 
 @pytest.mark.parametrize(
