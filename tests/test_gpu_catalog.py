@@ -197,7 +197,7 @@ def test_the_readme_table_lists_every_card_as_the_catalog_has_it():
 
 def test_the_readme_example_is_what_the_cli_prints():
     section = _readme_gpu_section()
-    command = re.search(r"^\$ vram (.+)$", section, re.M).group(1)
+    command = re.search(r"^\$ \.venv/bin/python -m estimator (.+)$", section, re.M).group(1)
     printed = subprocess.run(
         [sys.executable, "-m", "estimator", command.strip('"')],
         capture_output=True,
