@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.render.mrkdwn import code, escape
+from bot.render.mrkdwn import SECTION_TEXT_MAX, code, escape, pack_lines
 from bot.render.serialise import as_dict
 from bot.render.what_if_blocks import WHAT_IF_ACTION_PREFIX
 from estimator import estimate
@@ -74,7 +74,7 @@ def home_view(tried: list[dict] | None = None) -> dict:
         )
     blocks += [
         HeaderBlock(text="Cards"),
-        _section(_card_table()),
+        *(_section(table) for table in _card_tables()),
         _context(
             [
                 "Memory as CUDA sees it (what vLLM can use), not the marketing figure. "
@@ -87,13 +87,16 @@ def home_view(tried: list[dict] | None = None) -> dict:
     return as_dict(View(type="home", blocks=blocks[:MAX_HOME_BLOCKS]))
 
 
-def _card_table() -> str:
+def _card_tables() -> list[str]:
+    """The catalog as code blocks, as many as Slack's 3,000 characters a section need."""
+    width = max(len(gpu.name) for gpu in ALL_GPUS)
     rows = [
-        f"{gpu.name:<15} {format_gib(gpu.memory_bytes):>10}  {format_gb(gpu.memory_bytes):>9}"
+        f"{gpu.name:<{width}} {format_gib(gpu.memory_bytes):>10}  {format_gb(gpu.memory_bytes):>9}"
         f"  {'' if gpu.verified else 'estimated'}".rstrip()
         for gpu in ALL_GPUS
     ]
-    return "```" + "\n".join(rows) + "```"
+    fences = len("``````")
+    return ["```" + chunk + "```" for chunk in pack_lines(rows, SECTION_TEXT_MAX - fences)]
 
 
 def _worked_example() -> list[Block]:

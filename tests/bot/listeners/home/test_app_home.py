@@ -2,8 +2,10 @@
 
 import json
 
+from bot.render import home
 from bot.render.blocks import total_label
 from bot.render.home import HOME_EXAMPLES
+from bot.render.mrkdwn import SECTION_TEXT_MAX
 from bot.slack_payloads import block_actions_payload
 from bot.web_api_stub import BOT_USER_ID
 from estimator import estimate
@@ -37,11 +39,20 @@ def test_opening_home_publishes_what_vram_does_examples_cards_and_sources(slack,
     shown = view_text(view)
     for gpu in ALL_GPUS:  # the catalog's real capacities
         assert f"{gpu.name}" in shown and format_gib(gpu.memory_bytes) in shown
+    sections = [block["text"]["text"] for block in view["blocks"] if block["type"] == "section"]
+    assert max(len(text) for text in sections) <= SECTION_TEXT_MAX  # Slack refuses longer
     for query, _ in HOME_EXAMPLES:
         assert f"`/vram {query}`" in shown
     assert "kv_cache_interface.py" in shown and "gpus.toml" in shown
     worked = estimate("llama-3.1-8b ctx=8k users=4")
     assert all(part.sentence in shown for part in worked.parts)
+
+
+def test_the_card_table_is_split_before_slack_s_section_limit(monkeypatch):
+    monkeypatch.setattr(home, "ALL_GPUS", ALL_GPUS * 3)
+    tables = home._card_tables()
+    assert len(tables) >= 2 and all(len(table) <= SECTION_TEXT_MAX for table in tables)
+    assert all(table.startswith("```") and table.endswith("```") for table in tables)
 
 
 def test_the_messages_tab_publishes_nothing(slack, web_api):
