@@ -1,6 +1,7 @@
 """Local mode: the real App, fed signed requests, answering on this machine without Slack."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -87,7 +88,7 @@ def test_a_click_on_a_mention_answer_updates_it(local_slack):
 def test_home_opens_and_its_examples_run_there(local_slack):
     home = local_slack.ask("home")
     assert home.startswith("[views.publish: your Home tab]")
-    assert "H200-141GB       139.9 GiB" in home
+    assert re.search(r"H200-141GB +139\.9 GiB", home)
     assert "kv_cache_interface.py (https://github.com/vllm-project/vllm/" in home
     ran = local_slack.ask("1")  # [1] Run: /vram 70B fp16
     assert ran.startswith("[views.publish: your Home tab]")
