@@ -24,10 +24,6 @@ def find_engine(name: str) -> Engine | None:
     return _BY_NAME.get(name_key(name))
 
 
-def engine_names() -> list[str]:
-    return [engine.key for engine in ENGINES]
-
-
 def engine_for(query) -> Engine:
     """The engine named in the question; unnamed, llama.cpp for GGUF files and Macs, else vLLM."""
     named = getattr(query, "engine", None)
