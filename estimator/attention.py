@@ -43,6 +43,11 @@ def kv_heads_per_gpu(kv_heads: int, tensor_parallel: int) -> int:
     return max(1, math.ceil(kv_heads / tensor_parallel))
 
 
+# Bits per element of a linear-attention layer's state: vLLM's mamba_cache_dtype "auto" keeps
+# the model's dtype (bf16); an engine with its own rule passes its bits (llama.cpp: F32).
+STATE_BITS = 16
+
+
 @dataclass(frozen=True)
 class FullAttention:
     """MHA / GQA / MQA attention over the whole context: a K and a V vector per KV head."""
@@ -63,7 +68,7 @@ class FullAttention:
     def tokens_held(self, context_tokens: int) -> int:
         return context_tokens
 
-    def state_bytes(self, tensor_parallel: int = 1) -> int:
+    def state_bytes(self, tensor_parallel: int = 1, bits: int = STATE_BITS) -> int:
         return 0
 
 
@@ -83,7 +88,7 @@ class SlidingWindow:
     def tokens_held(self, context_tokens: int) -> int:
         return min(context_tokens, self.window)
 
-    def state_bytes(self, tensor_parallel: int = 1) -> int:
+    def state_bytes(self, tensor_parallel: int = 1, bits: int = STATE_BITS) -> int:
         return 0
 
     def as_full_attention(self) -> FullAttention:
@@ -109,7 +114,7 @@ class ChunkedLocalAttention:
     def tokens_held(self, context_tokens: int) -> int:
         return min(context_tokens, self.chunk)
 
-    def state_bytes(self, tensor_parallel: int = 1) -> int:
+    def state_bytes(self, tensor_parallel: int = 1, bits: int = STATE_BITS) -> int:
         return 0
 
 
@@ -132,7 +137,7 @@ class MultiLatentAttention:
     def tokens_held(self, context_tokens: int) -> int:
         return context_tokens
 
-    def state_bytes(self, tensor_parallel: int = 1) -> int:
+    def state_bytes(self, tensor_parallel: int = 1, bits: int = STATE_BITS) -> int:
         return 0
 
 
@@ -155,7 +160,7 @@ class CrossAttention:
     def tokens_held(self, context_tokens: int) -> int:
         return self.encoder_tokens
 
-    def state_bytes(self, tensor_parallel: int = 1) -> int:
+    def state_bytes(self, tensor_parallel: int = 1, bits: int = STATE_BITS) -> int:
         return 0
 
 
@@ -198,11 +203,8 @@ class SparseMultiLatentAttention:
     def tokens_held(self, context_tokens: int) -> int:
         return context_tokens
 
-    def state_bytes(self, tensor_parallel: int = 1) -> int:
+    def state_bytes(self, tensor_parallel: int = 1, bits: int = STATE_BITS) -> int:
         return 0
-
-
-STATE_BITS = 16  # vLLM's mamba_cache_dtype "auto": the model's dtype (bf16) for every state
 
 
 @dataclass(frozen=True)
@@ -243,7 +245,7 @@ class LinearAttentionState:
     def tokens_held(self, context_tokens: int) -> int:
         return 0
 
-    def state_bytes(self, tensor_parallel: int = 1) -> int:
+    def state_bytes(self, tensor_parallel: int = 1, bits: int = STATE_BITS) -> int:
         """Bytes of one sequence's state in ONE layer on ONE GPU."""
         _check_tensor_parallel(tensor_parallel)
         heads = math.ceil(self.state_heads / tensor_parallel)
@@ -251,7 +253,7 @@ class LinearAttentionState:
         conv = 0
         if self.conv_channels:
             conv = math.ceil(self.conv_channels / tensor_parallel) * (self.conv_kernel - 1)
-        return (recurrent + conv) * STATE_BITS // BITS_PER_BYTE
+        return (recurrent + conv) * bits // BITS_PER_BYTE
 
 
 AttentionSpec = (

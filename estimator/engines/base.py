@@ -73,7 +73,7 @@ def paged_kv_bytes(
             held = tokens
         pages = -(-held // page_tokens)
         per_layer = pages * page_tokens * spec.bytes_per_token(kv_bits, tensor_parallel)
-        state = spec.state_bytes(tensor_parallel) * state_bits // STATE_BITS * state_copies
+        state = spec.state_bytes(tensor_parallel, state_bits) * state_copies
         total += (per_layer + state) * count
     return math.ceil(total)
 

@@ -7,7 +7,6 @@ across GPUs, and on a card that cannot hold it all, the first layers left in sys
 import math
 from dataclasses import dataclass
 
-from estimator.attention import STATE_BITS
 from estimator.engines.base import Engine, Layout, paged_kv_bytes
 from estimator.gpus import Gpu
 from estimator.tables import load_table
@@ -64,8 +63,8 @@ class LlamaCpp(Engine):
             if hasattr(spec, "window"):
                 wanted = spec.window * slots + self.ubatch_tokens
                 held = min(cells, -(-wanted // self.cell_padding) * self.cell_padding)
-            if spec.state_bytes():  # llama_memory_recurrent: one f32 state per slot
-                state = spec.state_bytes() * self.recurrent_state_bits // STATE_BITS
+            state = spec.state_bytes(bits=self.recurrent_state_bits)
+            if state:  # llama_memory_recurrent: one f32 state per slot
                 terms.append(
                     f"{count} {spec.kind} layers × {state:,} B of f32 state × {slots} "
                     f"slot{'s' * (slots != 1)}"
