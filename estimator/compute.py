@@ -92,11 +92,7 @@ def _estimate_one(query: Query) -> Estimate:
     first = plans[0]
     if first.tensor_parallel and not planning.uses_allowance:
         layout = Layout(first.tensor_parallel, first.pipeline_parallel or 1, first.dp_attention)
-        planning = replace(
-            planning,
-            reserve_bytes=engine.reserve_bytes(planning, first.gpu, layout),
-            reserve_sentence=engine.reserve_sentence(planning, first.gpu, layout),
-        )
+        planning = planning.with_reserve(first.gpu, layout)
         shown = planning.shown()
     # Against the figures shown: the total, and the reserve row beside a single card's.
     plans = [

@@ -123,6 +123,14 @@ class Footprint:
         needed = self.engine.gpu_weights_bytes(self) + self.kv_cache_bytes()
         return max(1, math.ceil(needed / room)) if room > 0 else 0
 
+    def with_reserve(self, gpu: Gpu, layout: Layout) -> "Footprint":
+        """This footprint with the engine's reserve, and its sentence, on one GPU of `layout`."""
+        return replace(
+            self,
+            reserve_bytes=self.engine.reserve_bytes(self, gpu, layout),
+            reserve_sentence=self.engine.reserve_sentence(self, gpu, layout),
+        )
+
     def shown(self) -> "Footprint":
         """What the answer's figures show: with no workload asked, the 20 % rule of thumb
         (plans still leave room for one sequence of the default or native context)."""
@@ -181,8 +189,4 @@ def footprint(query: Query, engine: Engine = VLLM, gpus: tuple[Gpu, ...] = ()) -
     )  # fmt: skip
     if not gpus:
         return planned
-    return replace(
-        planned,
-        reserve_bytes=engine.reserve_bytes(planned, gpus[0], ONE_GPU),
-        reserve_sentence=engine.reserve_sentence(planned, gpus[0], ONE_GPU),
-    )
+    return planned.with_reserve(gpus[0], ONE_GPU)
