@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.test_vllm_profile import CASES, GIB, logged_run
+from tests.test_vllm_profile import CASES, GIB, kv_left, logged_run
 
 
 def main() -> int:
@@ -22,7 +22,7 @@ def main() -> int:
     for case in CASES:
         run = logged_run(case)
         activation = run.activation_bytes / GIB
-        kv = case["requested_gib"] - case["weights_gib"] - activation - run.non_torch_bytes / GIB
+        kv = kv_left(case, run) / GIB
         activation_error = (activation / case["activation_gib"] - 1) * 100
         kv_error = kv - case["kv_cache_gib"]
         worst_activation = max(worst_activation, abs(activation_error))

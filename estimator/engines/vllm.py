@@ -56,7 +56,7 @@ class Vllm(Engine):
     def usable_bytes(self, gpu, layout, model) -> int:
         return int(gpu.memory_bytes * self.gpu_memory_utilization)
 
-    def profile_run(self, footprint, gpu, layout) -> ProfileRun | None:
+    def profile_on(self, footprint, gpu, layout) -> ProfileRun | None:
         """The start-up profile on one GPU of the layout; None without an architecture."""
         model = footprint.kv_model
         if model is None:
@@ -65,11 +65,11 @@ class Vllm(Engine):
         return profile_run(self.profile, model, gpu, layout.tensor_parallel, seqs)
 
     def reserve_bytes(self, footprint, gpu, layout) -> int:
-        run = self.profile_run(footprint, gpu, layout)
+        run = self.profile_on(footprint, gpu, layout)
         return 0 if run is None else run.total_bytes  # no architecture: the 20 % allowance
 
     def reserve_sentence(self, footprint, gpu, layout) -> str:
-        run = self.profile_run(footprint, gpu, layout)
+        run = self.profile_on(footprint, gpu, layout)
         return self.reserve_note if run is None else profile_sentence(run)
 
     def cache_bytes(self, model, tokens, sequences, kv_bits, layout, windowed) -> int:
