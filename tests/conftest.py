@@ -10,6 +10,7 @@ import socket
 import pytest
 
 from hub import lookup
+from tests.hub.standin import HubStandIn
 
 CLOSED_PORT = "http://127.0.0.1:9"  # the discard port: nothing listens, connection refused
 _LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "", None})
@@ -35,3 +36,24 @@ def no_network_beyond_localhost(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("HF_ENDPOINT", CLOSED_PORT)
     monkeypatch.setenv("HF_HOME", str(tmp_path_factory.mktemp("hf-home")))
     lookup.CACHE.clear_memory()
+
+
+@pytest.fixture
+def hub_env(monkeypatch, tmp_path):
+    """The real huggingface_hub client with no token file and telemetry off (the autouse
+    fixture above already cleared the tokens, the cache and HF_HOME)."""
+    monkeypatch.setenv("HF_TOKEN_PATH", str(tmp_path / "no-token"))
+    monkeypatch.setattr("huggingface_hub.constants.HF_TOKEN_PATH", str(tmp_path / "no-token"))
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", False)
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_DISABLE_TELEMETRY", True)
+    yield monkeypatch
+    lookup.CACHE.clear_memory()
+
+
+@pytest.fixture
+def hub(hub_env):
+    """A Hub stand-in on 127.0.0.1 (tests/hub/standin.py) that the client is pointed at."""
+    stand_in = HubStandIn().start()
+    hub_env.setenv("HF_ENDPOINT", stand_in.url)
+    yield stand_in
+    stand_in.stop()

@@ -7,27 +7,16 @@ import time
 
 import pytest
 
-from hub import lookup
 from tests.hub import repos
-from tests.hub.standin import HubStandIn, closed_port_url
+from tests.hub.standin import closed_port_url
 
 
 @pytest.fixture
-def hub(monkeypatch, tmp_path):
-    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE", "VRAM_HUB_CACHE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    monkeypatch.setattr("huggingface_hub.constants.HF_TOKEN_PATH", str(tmp_path / "no-token"))
-    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_DISABLE_TELEMETRY", True)
-    lookup.CACHE.clear_memory()
-    stand_in = HubStandIn().start()
-    monkeypatch.setenv("HF_ENDPOINT", stand_in.url)
+def hub(hub):
     cfg = {**repos.QWEN2_5_32B, "quantization_config": repos.AWQ}
     tensors = repos.decoder_tensors(cfg, "awq", qkv_bias=True)
-    stand_in.add(repos.safetensors_repo("Qwen/Qwen2.5-Coder-32B-Instruct-AWQ", cfg, tensors, 5))
-    yield stand_in
-    stand_in.stop()
-    lookup.CACHE.clear_memory()
+    hub.add(repos.safetensors_repo("Qwen/Qwen2.5-Coder-32B-Instruct-AWQ", cfg, tensors, 5))
+    return hub
 
 
 def blocks_text(payload: dict) -> str:
